@@ -1,0 +1,70 @@
+/*
+ * A tiny portable thread shim for the examples and tests (not part of the
+ * library): start a thread, wait for it, sleep. Win32 threads on Windows,
+ * pthreads elsewhere.
+ */
+#ifndef XTHREAD_H
+#define XTHREAD_H
+
+#ifdef _WIN32
+#  ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#  endif
+#  include <windows.h>
+typedef HANDLE xthread;
+typedef struct { void (*fn)(void *); void *arg; } xthread__start;
+static DWORD WINAPI xthread__tramp(LPVOID p)
+{
+    xthread__start st = *(xthread__start *)p;
+    HeapFree(GetProcessHeap(), 0, p);
+    st.fn(st.arg);
+    return 0;
+}
+/* Starts fn(arg) on a new thread; 0 on success, -1 on failure. */
+static int xthread_start(xthread *t, void (*fn)(void *), void *arg)
+{
+    xthread__start *st = (xthread__start *)HeapAlloc(GetProcessHeap(), 0, sizeof *st);
+    if (st == NULL) return -1;
+    st->fn = fn;
+    st->arg = arg;
+    *t = CreateThread(NULL, 0, xthread__tramp, st, 0, NULL);
+    if (*t == NULL) { HeapFree(GetProcessHeap(), 0, st); return -1; }
+    return 0;
+}
+static void xthread_join(xthread t) { WaitForSingleObject(t, INFINITE); CloseHandle(t); }
+static void xthread_detach(xthread t) { CloseHandle(t); }
+static void xthread_sleep_ms(int ms) { Sleep((DWORD)ms); }
+#else
+#  include <pthread.h>
+#  include <stdlib.h>
+#  include <time.h>
+typedef pthread_t xthread;
+typedef struct { void (*fn)(void *); void *arg; } xthread__start;
+static void *xthread__tramp(void *p)
+{
+    xthread__start st = *(xthread__start *)p;
+    free(p);
+    st.fn(st.arg);
+    return NULL;
+}
+static int xthread_start(xthread *t, void (*fn)(void *), void *arg)
+{
+    xthread__start *st = (xthread__start *)malloc(sizeof *st);
+    if (st == NULL) return -1;
+    st->fn = fn;
+    st->arg = arg;
+    if (pthread_create(t, NULL, xthread__tramp, st) != 0) { free(st); return -1; }
+    return 0;
+}
+static void xthread_join(xthread t) { pthread_join(t, NULL); }
+static void xthread_detach(xthread t) { pthread_detach(t); }
+static void xthread_sleep_ms(int ms)
+{
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0) {}
+}
+#endif
+
+#endif /* XTHREAD_H */

@@ -1,0 +1,275 @@
+/*
+ * xsock - one portable socket API over POSIX sockets and Winsock 2.
+ *
+ * Every call returns >= 0 on success and a negative XSOCK_E* code on failure;
+ * xsock_last_native_error() keeps the errno / WSA code of this thread's last
+ * failure. This header includes no system socket header: include <windows.h>
+ * before or after it as you like. Plain C99.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef XSOCK_H
+#define XSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- export control ---------------------------------------------------- */
+/* Define XSOCK_SHARED when using xsock as a DLL / shared library (the CMake
+ * package does this for you). XSOCK_BUILDING is set only while building xsock. */
+#if defined(XSOCK_SHARED) && defined(_WIN32)
+#  if defined(XSOCK_BUILDING)
+#    define XSOCK_API __declspec(dllexport)
+#  else
+#    define XSOCK_API __declspec(dllimport)
+#  endif
+#elif defined(XSOCK_SHARED) && defined(__GNUC__) && __GNUC__ >= 4
+#  define XSOCK_API __attribute__((visibility("default")))
+#else
+#  define XSOCK_API
+#endif
+
+/* ---- version ----------------------------------------------------------- */
+#define XSOCK_VERSION_MAJOR 0
+#define XSOCK_VERSION_MINOR 1
+#define XSOCK_VERSION_PATCH 0
+#define XSOCK_VERSION_HEX \
+    ((XSOCK_VERSION_MAJOR << 16) | (XSOCK_VERSION_MINOR << 8) | XSOCK_VERSION_PATCH)
+
+/* ---- handles and sizes ------------------------------------------------- */
+#ifdef _WIN32
+/* A Winsock SOCKET is a UINT_PTR: never squeeze it into an int. */
+typedef uintptr_t xsock_t;
+#  define XSOCK_INVALID ((xsock_t)~(uintptr_t)0)
+#else
+typedef int xsock_t;
+#  define XSOCK_INVALID ((xsock_t)-1)
+#endif
+
+/* Signed byte counts: a count >= 0, or a negative XSOCK_E* code. */
+typedef ptrdiff_t xsock_ssize_t;
+
+/* ---- constants --------------------------------------------------------- */
+enum {
+    XSOCK_INET = 1,  /* IPv4 */
+    XSOCK_INET6 = 2, /* IPv6 */
+    XSOCK_UNIX = 3   /* local (AF_UNIX); Windows 10 1803+ only */
+};
+
+enum {
+    XSOCK_STREAM = 1, /* TCP, or a stream AF_UNIX socket */
+    XSOCK_DGRAM = 2   /* UDP */
+};
+
+enum {
+    XSOCK_SHUT_RD = 0,
+    XSOCK_SHUT_WR = 1,
+    XSOCK_SHUT_RDWR = 2
+};
+
+/* ---- errors -------------------------------------------------------------
+ * One list: X(name, value, text). The values are xsock's own and the same on
+ * every OS; xsock_last_native_error() gives the OS's code. */
+#define XSOCK_ERRNO_MAP(X)                                                        \
+    X(EAGAIN, -1, "operation would block")                                        \
+    X(EINPROGRESS, -2, "connection in progress")                                  \
+    X(ETIMEDOUT, -3, "timed out")                                                 \
+    X(ECONNREFUSED, -4, "connection refused")                                     \
+    X(ECONNRESET, -5, "connection reset by peer")                                 \
+    X(ECONNABORTED, -6, "connection aborted")                                     \
+    X(EPIPE, -7, "broken pipe: the peer is gone or the socket is shut down")      \
+    X(ENOTCONN, -8, "socket is not connected")                                    \
+    X(EADDRINUSE, -9, "address already in use")                                   \
+    X(EADDRNOTAVAIL, -10, "address not available")                                \
+    X(EAFNOSUPPORT, -11, "address family not supported")                          \
+    X(ENETUNREACH, -12, "network is unreachable")                                 \
+    X(EHOSTUNREACH, -13, "host is unreachable")                                   \
+    X(EMSGSIZE, -14, "message too long")                                          \
+    X(EINVAL, -15, "invalid argument")                                            \
+    X(EBADF, -16, "bad or closed socket")                                         \
+    X(EACCES, -17, "permission denied")                                           \
+    X(EMFILE, -18, "too many open sockets")                                       \
+    X(ENOBUFS, -19, "no buffer space available")                                  \
+    X(ENOMEM, -20, "out of memory")                                               \
+    X(ENOTFOUND, -21, "host name not found")                                      \
+    X(ENOTSUP, -22, "operation not supported")                                    \
+    X(EISCONN, -23, "socket is already connected")                                \
+    X(EUNKNOWN, -24, "unknown error")
+
+enum {
+#define XSOCK__ERR_ENUM(name, value, text) XSOCK_##name = (value),
+    XSOCK_ERRNO_MAP(XSOCK__ERR_ENUM)
+#undef XSOCK__ERR_ENUM
+    XSOCK__ERR_MIN = -24
+};
+
+/* Static text for any code (also codes it does not know); never NULL. */
+XSOCK_API const char *xsock_strerror(int err);
+/* "EAGAIN", "ECONNREFUSED", ...; "EUNKNOWN" for a code it does not know. */
+XSOCK_API const char *xsock_err_name(int err);
+/* errno (POSIX) or WSAGetLastError() (Windows) of this thread's last failed
+ * xsock call; a getaddrinfo failure gives its EAI_* code. 0 if none yet. */
+XSOCK_API int xsock_last_native_error(void);
+
+/* ---- lifecycle ----------------------------------------------------------
+ * Optional: the first call that needs the network starts Winsock by itself,
+ * once, thread-safely. xsock_init/xsock_cleanup are ref-counted: the last
+ * xsock_cleanup matching an xsock_init releases Winsock (WSACleanup); an
+ * extra xsock_cleanup does nothing. Both are no-ops on POSIX. */
+XSOCK_API int xsock_init(void);
+XSOCK_API void xsock_cleanup(void);
+XSOCK_API unsigned long xsock_version(void); /* XSOCK_VERSION_HEX */
+XSOCK_API const char *xsock_version_string(void); /* "0.1.0" */
+
+/* ---- addresses ----------------------------------------------------------
+ * A value type big enough for any socket address (IPv4, IPv6, AF_UNIX).
+ * Treat it as opaque; zero it or fill it with one of the functions below. */
+typedef struct xsock_addr {
+    union {
+        unsigned char bytes[128];
+        long long align_ll;
+        void *align_p;
+        double align_d;
+    } storage;
+    int len; /* length of the native sockaddr in storage; 0 = empty */
+} xsock_addr;
+
+/* Longest text xsock_addr_format can write, with the terminating NUL. */
+#define XSOCK_ADDRSTRLEN 112
+
+/* Numeric text only: "1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80"; the port
+ * may be left out (port 0), and so may the brackets of an IPv6 address that
+ * has no port ("::1"). XSOCK_EINVAL for anything else. */
+XSOCK_API int xsock_addr_parse(xsock_addr *out, const char *text);
+/* Writes "1.2.3.4:80", "[::1]:80" (RFC 5952) or an AF_UNIX path into buf;
+ * returns the length written (without NUL), or XSOCK_EINVAL, or
+ * XSOCK_ENOBUFS when cap is too small (buf then holds ""). */
+XSOCK_API int xsock_addr_format(const xsock_addr *addr, char *buf, size_t cap);
+/* Resolves host (a name or numeric text) for TCP/UDP. family_or_0 is
+ * XSOCK_INET, XSOCK_INET6 or 0 for both. Fills up to max addresses with the
+ * given port; returns how many it stored (>= 1), or XSOCK_ENOTFOUND. Names
+ * under ".invalid" fail at once without a lookup (RFC 6761). */
+XSOCK_API int xsock_addr_resolve(const char *host, int port, int family_or_0,
+                                 xsock_addr *out, size_t max);
+/* The wildcard (0.0.0.0 or ::) / loopback (127.0.0.1 or ::1) address. */
+XSOCK_API int xsock_addr_any(xsock_addr *out, int family, int port);
+XSOCK_API int xsock_addr_loopback(xsock_addr *out, int family, int port);
+/* An AF_UNIX address for a path (at most 107 bytes). */
+XSOCK_API int xsock_addr_unix(xsock_addr *out, const char *path);
+/* The port (0..65535), or XSOCK_EINVAL / XSOCK_EAFNOSUPPORT. */
+XSOCK_API int xsock_addr_port(const xsock_addr *addr);
+XSOCK_API int xsock_addr_set_port(xsock_addr *addr, int port);
+/* XSOCK_INET, XSOCK_INET6, XSOCK_UNIX, or a negative code. */
+XSOCK_API int xsock_addr_family(const xsock_addr *addr);
+/* 1 when both hold the same family, address and port (and scope); else 0. */
+XSOCK_API int xsock_addr_equal(const xsock_addr *a, const xsock_addr *b);
+
+/* ---- sockets ------------------------------------------------------------
+ * New sockets are blocking, close-on-exec / not inheritable, never raise
+ * SIGPIPE, and stream sockets may rebind a port at once after a restart
+ * while a second live listener on it still gets XSOCK_EADDRINUSE (POSIX:
+ * SO_REUSEADDR; Windows: SO_EXCLUSIVEADDRUSE, never SO_REUSEADDR). IPv6
+ * sockets start v6-only on every OS (XSOCK_OPT_V6ONLY turns that off). */
+XSOCK_API int xsock_open(xsock_t *out, int family, int type);
+/* Closes and releases the handle; XSOCK_EBADF for XSOCK_INVALID. */
+XSOCK_API int xsock_close(xsock_t s);
+XSOCK_API int xsock_bind(xsock_t s, const xsock_addr *addr);
+/* backlog < 0 or larger than the OS allows means the OS maximum. */
+XSOCK_API int xsock_listen(xsock_t s, int backlog);
+/* The accepted socket is blocking whatever the listener's mode (as on
+ * Linux; Windows would otherwise copy the listener's). peer may be NULL. */
+XSOCK_API int xsock_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
+/* timeout_ms < 0: as the OS connect does (a non-blocking socket returns
+ * XSOCK_EINPROGRESS; wait for XSOCK_POLLOUT, then xsock_connect_result).
+ * timeout_ms >= 0: waits at most that long whatever the socket's mode and
+ * gives XSOCK_ECONNREFUSED / XSOCK_ETIMEDOUT / ... truthfully on every OS;
+ * the socket keeps its blocking mode. After XSOCK_ETIMEDOUT close it. */
+XSOCK_API int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms);
+/* After a non-blocking connect reported writable: 0 if connected, else the
+ * reason it failed (SO_ERROR). */
+XSOCK_API int xsock_connect_result(xsock_t s);
+
+/* Bytes sent / received, or a negative code. recv returns 0 at the peer's
+ * orderly end of stream (and for len 0). A receive timeout (XSOCK_OPT_RCVTIMEO)
+ * gives XSOCK_ETIMEDOUT; a non-blocking socket with nothing to do gives
+ * XSOCK_EAGAIN. A send to a reset or closed peer gives XSOCK_EPIPE or
+ * XSOCK_ECONNRESET and never a signal. Lengths above INT_MAX are capped
+ * (a partial transfer), as Winsock takes an int. */
+XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
+XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
+/* Loop over partial transfers. send_all returns len or an error (bytes
+ * already sent are then lost to the caller: treat the stream as dead).
+ * recv_all returns len, or fewer when the peer ended the stream first, or an
+ * error. On a non-blocking socket they return XSOCK_EAGAIN like the others. */
+XSOCK_API xsock_ssize_t xsock_send_all(xsock_t s, const void *buf, size_t len);
+XSOCK_API xsock_ssize_t xsock_recv_all(xsock_t s, void *buf, size_t len);
+/* Datagrams. recvfrom's from may be NULL. A datagram larger than len is
+ * truncated and gives XSOCK_EMSGSIZE on every OS (the data is lost). */
+XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
+                                     const xsock_addr *to);
+XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
+                                       xsock_addr *from);
+XSOCK_API int xsock_shutdown(xsock_t s, int how);
+XSOCK_API int xsock_local_addr(xsock_t s, xsock_addr *out);
+XSOCK_API int xsock_peer_addr(xsock_t s, xsock_addr *out);
+/* Two connected stream sockets. POSIX: socketpair(AF_UNIX). Windows: AF_UNIX
+ * where it works, else loopback TCP whose peer is checked with a random
+ * token, so no other process can slip in between. */
+XSOCK_API int xsock_socketpair(xsock_t pair[2]);
+
+/* ---- options ------------------------------------------------------------ */
+XSOCK_API int xsock_set_nonblocking(xsock_t s, int on);
+
+enum xsock_option {
+    XSOCK_OPT_REUSEADDR = 1, /* 0/1: POSIX SO_REUSEADDR, Windows SO_EXCLUSIVEADDRUSE */
+    XSOCK_OPT_NODELAY,       /* 0/1: TCP_NODELAY */
+    XSOCK_OPT_KEEPALIVE,     /* 0/1 */
+    XSOCK_OPT_RCVBUF,        /* bytes, as requested (Linux's doubling hidden) */
+    XSOCK_OPT_SNDBUF,        /* bytes, as requested */
+    XSOCK_OPT_RCVTIMEO,      /* ms, 0 = none; expiry gives XSOCK_ETIMEDOUT */
+    XSOCK_OPT_SNDTIMEO,      /* ms, 0 = none */
+    XSOCK_OPT_V6ONLY,        /* 0/1, IPv6 sockets only */
+    XSOCK_OPT_BROADCAST,     /* 0/1, datagram sockets */
+    XSOCK_OPT_LINGER         /* seconds to linger on close, -1 = off */
+};
+/* XSOCK_EINVAL for an unknown option or a value out of range. */
+XSOCK_API int xsock_set_option(xsock_t s, int opt, int value);
+XSOCK_API int xsock_get_option(xsock_t s, int opt, int *value);
+
+/* ---- readiness ----------------------------------------------------------- */
+#define XSOCK_POLLIN 0x01  /* readable, or a connection to accept, or peer closed */
+#define XSOCK_POLLOUT 0x04 /* writable, or a non-blocking connect finished */
+#define XSOCK_POLLERR 0x08 /* an error is pending (e.g. a failed connect); output only */
+#define XSOCK_POLLHUP 0x10 /* peer hung up, where the OS can tell; output only */
+
+typedef struct xsock_pollfd {
+    xsock_t sock;   /* XSOCK_INVALID entries are skipped (revents 0) */
+    short events;   /* XSOCK_POLLIN | XSOCK_POLLOUT */
+    short revents;  /* set by xsock_poll */
+} xsock_pollfd;
+
+/* Waits until an entry is ready or timeout_ms passes (< 0: forever; signals
+ * do not cut it short). Returns how many entries have revents != 0, 0 on
+ * timeout, XSOCK_EBADF if an entry is a closed socket. No limit of 64
+ * sockets on Windows, and a failed connect shows as POLLERR|POLLOUT there
+ * too (no reliance on WSAPoll). */
+XSOCK_API int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
+
+/* ---- one-liners for the tutorial flows ---------------------------------- */
+/* A listening TCP socket. host NULL: every interface, dual-stack (:: with
+ * v6-only off) where the OS has IPv6, else 0.0.0.0. port 0 picks a free one
+ * (read it with xsock_local_addr). backlog < 0: the OS maximum. */
+XSOCK_API int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog);
+/* Resolves host and tries every address in turn, each with timeout_ms. */
+XSOCK_API int xsock_tcp_connect(xsock_t *out, const char *host, int port, int timeout_ms);
+/* A bound UDP socket; host NULL as for xsock_tcp_listen. */
+XSOCK_API int xsock_udp_bind(xsock_t *out, const char *host, int port);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XSOCK_H */

@@ -1,0 +1,86 @@
+/* Start-up (nothing to do on POSIX) and errno -> XSOCK_E*. */
+#include "posix/posix.h"
+#ifndef _WIN32
+
+int xsock__sys_startup(void) { return 0; }
+int xsock__sys_init(void) { return 0; }
+void xsock__sys_cleanup(void) {}
+
+int xsock__sys_map_error(int e)
+{
+    switch (e) {
+    case 0: return 0;
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+        return XSOCK_EAGAIN;
+    case EINPROGRESS:
+    case EALREADY: return XSOCK_EINPROGRESS;
+    case ETIMEDOUT: return XSOCK_ETIMEDOUT;
+    case ECONNREFUSED: return XSOCK_ECONNREFUSED;
+    case ECONNRESET:
+    case ENETRESET: return XSOCK_ECONNRESET;
+    case ECONNABORTED: return XSOCK_ECONNABORTED;
+    case EPIPE:
+#ifdef ESHUTDOWN
+    case ESHUTDOWN:
+#endif
+        return XSOCK_EPIPE;
+    case ENOTCONN: return XSOCK_ENOTCONN;
+    case EADDRINUSE: return XSOCK_EADDRINUSE;
+    case EADDRNOTAVAIL: return XSOCK_EADDRNOTAVAIL;
+    case EAFNOSUPPORT:
+    case EPROTONOSUPPORT:
+#ifdef EPFNOSUPPORT
+    case EPFNOSUPPORT:
+#endif
+#ifdef ESOCKTNOSUPPORT
+    case ESOCKTNOSUPPORT:
+#endif
+        return XSOCK_EAFNOSUPPORT;
+    case ENETUNREACH:
+    case ENETDOWN: return XSOCK_ENETUNREACH;
+    case EHOSTUNREACH:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+        return XSOCK_EHOSTUNREACH;
+    case EMSGSIZE: return XSOCK_EMSGSIZE;
+    case EINVAL:
+    case EFAULT:
+    case ENOPROTOOPT:
+    case EDESTADDRREQ: return XSOCK_EINVAL;
+    case EBADF:
+    case ENOTSOCK: return XSOCK_EBADF;
+    case EACCES:
+    case EPERM: return XSOCK_EACCES;
+    case EMFILE:
+    case ENFILE: return XSOCK_EMFILE;
+    case ENOBUFS: return XSOCK_ENOBUFS;
+    case ENOMEM: return XSOCK_ENOMEM;
+    case EOPNOTSUPP:
+#if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
+    case ENOTSUP:
+#endif
+        return XSOCK_ENOTSUP;
+    case EISCONN: return XSOCK_EISCONN;
+    default: return XSOCK_EUNKNOWN;
+    }
+}
+
+int xsock__sys_error(void)
+{
+    int e = errno;
+    xsock__set_native_error(e);
+    return xsock__sys_map_error(e);
+}
+
+long long xsock__posix_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#endif /* _WIN32 */

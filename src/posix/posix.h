@@ -1,0 +1,39 @@
+/* Included first by every src/posix file: -std=c99 hides the POSIX and
+ * BSD socket extras (accept4, MSG_NOSIGNAL, SO_NOSIGPIPE, clock_gettime),
+ * and each libc has its own switch to show them again. */
+#ifndef XSOCK_POSIX_H
+#define XSOCK_POSIX_H
+#ifndef _WIN32
+
+#if defined(__linux__) || defined(__CYGWIN__)
+#  ifndef _GNU_SOURCE
+#    define _GNU_SOURCE
+#  endif
+#elif defined(__APPLE__)
+#  ifndef _DARWIN_C_SOURCE
+#    define _DARWIN_C_SOURCE
+#  endif
+#elif defined(__NetBSD__)
+#  ifndef _NETBSD_SOURCE
+#    define _NETBSD_SOURCE
+#  endif
+#else
+#  ifndef __BSD_VISIBLE
+#    define __BSD_VISIBLE 1
+#  endif
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include "xsock_internal.h"
+
+/* Milliseconds on a monotonic clock, for waits that must hold across EINTR. */
+long long xsock__posix_now_ms(void);
+
+#endif /* _WIN32 */
+#endif /* XSOCK_POSIX_H */

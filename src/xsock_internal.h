@@ -1,0 +1,125 @@
+/*
+ * The internal platform interface: what src/posix and src/win32 each
+ * implement, once, so that src/common (argument checks, address text, error
+ * names, the timed connect, the one-liners) is written a single time.
+ *
+ * Conventions: every xsock__sys_* function returns >= 0 or a negative
+ * XSOCK_E* code, and on an OS failure has already recorded the native code
+ * (xsock__sys_error). Callers in src/common have checked every argument:
+ * the backends trust pointers, lengths (<= INT_MAX), families and options.
+ */
+#ifndef XSOCK_INTERNAL_H
+#define XSOCK_INTERNAL_H
+
+#ifdef _WIN32
+#  ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#  endif
+#  include <winsock2.h>
+#  include <ws2tcpip.h>
+#  include <windows.h>
+typedef int xsock__socklen;
+#else
+#  include <sys/types.h>
+#  include <sys/socket.h>
+#  include <sys/un.h>
+#  include <netinet/in.h>
+#  include <arpa/inet.h>
+typedef socklen_t xsock__socklen;
+#endif
+
+#include <limits.h>
+#include "xsock.h"
+
+#if defined(_MSC_VER)
+#  define XSOCK__TLS __declspec(thread)
+#else
+#  define XSOCK__TLS __thread
+#endif
+
+/* Windows' afunix.h is missing from older SDKs and MinGW; the layout is fixed. */
+#define XSOCK__UNIX_PATH_MAX 108
+#ifdef _WIN32
+#  ifndef AF_UNIX
+#    define AF_UNIX 1
+#  endif
+struct xsock__sockaddr_un {
+    ADDRESS_FAMILY sun_family;
+    char sun_path[XSOCK__UNIX_PATH_MAX];
+};
+#else
+#  define xsock__sockaddr_un sockaddr_un
+#endif
+
+#define XSOCK__SA(a) ((struct sockaddr *)(void *)(a)->storage.bytes)
+#define XSOCK__CSA(a) ((const struct sockaddr *)(const void *)(a)->storage.bytes)
+
+/* ---- src/common: shared helpers ------------------------------------------ */
+
+/* Records native as this thread's last native error and returns code. */
+int xsock__fail(int code, int native);
+/* Stores native as this thread's last native error, nothing else. */
+void xsock__set_native_error(int native);
+/* XSOCK_INET -> AF_INET, ...; -1 for an unknown family. */
+int xsock__af_from_family(int family);
+/* AF_INET -> XSOCK_INET, ...; XSOCK_EAFNOSUPPORT for others. */
+int xsock__family_from_af(int af);
+/* Checks that addr holds a usable sockaddr (set length, known family). */
+int xsock__addr_check(const xsock_addr *addr);
+
+/* ---- each backend ---------------------------------------------------------- */
+
+/* Lazy, thread-safe, one-time start-up (WSAStartup); cheap when done. */
+int xsock__sys_startup(void);
+/* Ref-counted explicit start-up and release (xsock_init / xsock_cleanup). */
+int xsock__sys_init(void);
+void xsock__sys_cleanup(void);
+
+/* Records this thread's errno / WSAGetLastError() and returns its XSOCK_E*. */
+int xsock__sys_error(void);
+/* Maps a native errno / WSA code to XSOCK_E* (no recording). */
+int xsock__sys_map_error(int native);
+
+/* Creates a socket of native family af and XSOCK_STREAM/XSOCK_DGRAM type,
+ * with the defaults the header promises (blocking, not inherited, no SIGPIPE,
+ * restartable listener, v6-only). */
+int xsock__sys_open(xsock_t *out, int af, int type);
+int xsock__sys_close(xsock_t s);
+int xsock__sys_bind(xsock_t s, const xsock_addr *addr);
+/* backlog < 0 means the OS maximum. */
+int xsock__sys_listen(xsock_t s, int backlog);
+/* Accepts a blocking, non-inherited, no-SIGPIPE socket; peer may be NULL. */
+int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
+/* One connect call: 0, XSOCK_EINPROGRESS (non-blocking), or an error. */
+int xsock__sys_connect(xsock_t s, const xsock_addr *addr);
+/* Waits up to timeout_ms (< 0 forever, EINTR retried on the remaining time)
+ * for XSOCK_POLLIN/POLLOUT on one socket; returns the revents, 0 on timeout.
+ * A failed connect must show as XSOCK_POLLERR (Windows: not via WSAPoll). */
+int xsock__sys_wait(xsock_t s, int events, int timeout_ms);
+/* The pending SO_ERROR as 0 or XSOCK_E* (recorded as the native error). */
+int xsock__sys_socket_error(xsock_t s);
+/* Whether s is non-blocking (1/0); Windows cannot ask, so it remembers. */
+int xsock__sys_get_nonblocking(xsock_t s);
+int xsock__sys_set_nonblocking(xsock_t s, int on);
+/* One transfer each; len <= INT_MAX. EAGAIN on a blocking socket (a timeout
+ * set by option expired) is XSOCK_ETIMEDOUT, on a non-blocking one XSOCK_EAGAIN. */
+xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len);
+xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len);
+xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to);
+/* A truncated datagram gives XSOCK_EMSGSIZE; from may be NULL. */
+xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *from);
+/* how is XSOCK_SHUT_*. */
+int xsock__sys_shutdown(xsock_t s, int how);
+int xsock__sys_local_addr(xsock_t s, xsock_addr *out);
+int xsock__sys_peer_addr(xsock_t s, xsock_addr *out);
+/* opt is a known XSOCK_OPT_*, value already range-checked. */
+int xsock__sys_set_option(xsock_t s, int opt, int value);
+int xsock__sys_get_option(xsock_t s, int opt, int *value);
+/* xsock_poll after its argument checks (n <= INT_MAX). */
+int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
+int xsock__sys_socketpair(xsock_t pair[2]);
+/* getaddrinfo for a checked host; af is AF_UNSPEC/AF_INET/AF_INET6. Stores up
+ * to max addresses with port set; returns the count or XSOCK_ENOTFOUND etc. */
+int xsock__sys_resolve(const char *host, int af, int port, xsock_addr *out, size_t max);
+
+#endif /* XSOCK_INTERNAL_H */
