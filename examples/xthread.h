@@ -13,7 +13,7 @@
 #  include <windows.h>
 typedef HANDLE xthread;
 typedef struct { void (*fn)(void *); void *arg; } xthread__start;
-static DWORD WINAPI xthread__tramp(LPVOID p)
+static inline DWORD WINAPI xthread__tramp(LPVOID p)
 {
     xthread__start st = *(xthread__start *)p;
     HeapFree(GetProcessHeap(), 0, p);
@@ -21,7 +21,7 @@ static DWORD WINAPI xthread__tramp(LPVOID p)
     return 0;
 }
 /* Starts fn(arg) on a new thread; 0 on success, -1 on failure. */
-static int xthread_start(xthread *t, void (*fn)(void *), void *arg)
+static inline int xthread_start(xthread *t, void (*fn)(void *), void *arg)
 {
     xthread__start *st = (xthread__start *)HeapAlloc(GetProcessHeap(), 0, sizeof *st);
     if (st == NULL) return -1;
@@ -31,23 +31,23 @@ static int xthread_start(xthread *t, void (*fn)(void *), void *arg)
     if (*t == NULL) { HeapFree(GetProcessHeap(), 0, st); return -1; }
     return 0;
 }
-static void xthread_join(xthread t) { WaitForSingleObject(t, INFINITE); CloseHandle(t); }
-static void xthread_detach(xthread t) { CloseHandle(t); }
-static void xthread_sleep_ms(int ms) { Sleep((DWORD)ms); }
+static inline void xthread_join(xthread t) { WaitForSingleObject(t, INFINITE); CloseHandle(t); }
+static inline void xthread_detach(xthread t) { CloseHandle(t); }
+static inline void xthread_sleep_ms(int ms) { Sleep((DWORD)ms); }
 #else
 #  include <pthread.h>
 #  include <stdlib.h>
 #  include <time.h>
 typedef pthread_t xthread;
 typedef struct { void (*fn)(void *); void *arg; } xthread__start;
-static void *xthread__tramp(void *p)
+static inline void *xthread__tramp(void *p)
 {
     xthread__start st = *(xthread__start *)p;
     free(p);
     st.fn(st.arg);
     return NULL;
 }
-static int xthread_start(xthread *t, void (*fn)(void *), void *arg)
+static inline int xthread_start(xthread *t, void (*fn)(void *), void *arg)
 {
     xthread__start *st = (xthread__start *)malloc(sizeof *st);
     if (st == NULL) return -1;
@@ -56,9 +56,9 @@ static int xthread_start(xthread *t, void (*fn)(void *), void *arg)
     if (pthread_create(t, NULL, xthread__tramp, st) != 0) { free(st); return -1; }
     return 0;
 }
-static void xthread_join(xthread t) { pthread_join(t, NULL); }
-static void xthread_detach(xthread t) { pthread_detach(t); }
-static void xthread_sleep_ms(int ms)
+static inline void xthread_join(xthread t) { pthread_join(t, NULL); }
+static inline void xthread_detach(xthread t) { pthread_detach(t); }
+static inline void xthread_sleep_ms(int ms)
 {
     struct timespec ts;
     ts.tv_sec = ms / 1000;
