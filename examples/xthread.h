@@ -1,7 +1,7 @@
 /*
  * A tiny portable thread shim for the examples and tests (not part of the
- * library): start a thread, wait for it, sleep. Win32 threads on Windows,
- * pthreads elsewhere.
+ * library): start a thread, wait for it, sleep, and a mutex. Win32 threads
+ * on Windows, pthreads elsewhere.
  */
 #ifndef XTHREAD_H
 #define XTHREAD_H
@@ -34,6 +34,11 @@ static inline int xthread_start(xthread *t, void (*fn)(void *), void *arg)
 static inline void xthread_join(xthread t) { WaitForSingleObject(t, INFINITE); CloseHandle(t); }
 static inline void xthread_detach(xthread t) { CloseHandle(t); }
 static inline void xthread_sleep_ms(int ms) { Sleep((DWORD)ms); }
+typedef CRITICAL_SECTION xmutex;
+static inline void xmutex_init(xmutex *m) { InitializeCriticalSection(m); }
+static inline void xmutex_lock(xmutex *m) { EnterCriticalSection(m); }
+static inline void xmutex_unlock(xmutex *m) { LeaveCriticalSection(m); }
+static inline void xmutex_destroy(xmutex *m) { DeleteCriticalSection(m); }
 #else
 #  include <pthread.h>
 #  include <stdlib.h>
@@ -65,6 +70,11 @@ static inline void xthread_sleep_ms(int ms)
     ts.tv_nsec = (long)(ms % 1000) * 1000000L;
     while (nanosleep(&ts, &ts) != 0) {}
 }
+typedef pthread_mutex_t xmutex;
+static inline void xmutex_init(xmutex *m) { pthread_mutex_init(m, NULL); }
+static inline void xmutex_lock(xmutex *m) { pthread_mutex_lock(m); }
+static inline void xmutex_unlock(xmutex *m) { pthread_mutex_unlock(m); }
+static inline void xmutex_destroy(xmutex *m) { pthread_mutex_destroy(m); }
 #endif
 
 #endif /* XTHREAD_H */

@@ -173,7 +173,10 @@ XSOCK_API int xsock_addr_equal(const xsock_addr *a, const xsock_addr *b);
  * SIGPIPE, and stream sockets may rebind a port at once after a restart
  * while a second live listener on it still gets XSOCK_EADDRINUSE (POSIX:
  * SO_REUSEADDR; Windows: SO_EXCLUSIVEADDRUSE, never SO_REUSEADDR). IPv6
- * sockets start v6-only on every OS (XSOCK_OPT_V6ONLY turns that off). */
+ * sockets start v6-only on every OS (XSOCK_OPT_V6ONLY turns that off).
+ * Windows caveat (Microsoft's, for SO_EXCLUSIVEADDRUSE): a restart can be
+ * refused while connections the old server closed first are still in
+ * TIME_WAIT; let clients close first, or retry the bind. */
 XSOCK_API int xsock_open(xsock_t *out, int family, int type);
 /* Closes and releases the handle; XSOCK_EBADF for XSOCK_INVALID. */
 XSOCK_API int xsock_close(xsock_t s);
@@ -258,6 +261,70 @@ typedef struct xsock_pollfd {
  * sockets on Windows, and a failed connect shows as POLLERR|POLLOUT there
  * too (no reliance on WSAPoll). */
 XSOCK_API int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
+
+/* ---- scalable readiness: the poller ---------------------------------------
+ * A set of sockets that stays registered between waits, for servers with
+ * many clients: xsock_poll hands the OS every socket on every call. The
+ * backend is picked at create: epoll (Linux), kqueue (macOS, BSD), or poll()
+ * on other POSIX systems, when the better one fails, or when the environment
+ * says XSOCK_POLLER=poll; on Windows select() over a set of any size (no
+ * limit of 64 sockets, and failed connects are seen).
+ *
+ * Level-triggered everywhere: every wait reports a socket for as long as it
+ * is ready. A socket is reported with the events it is watched for that
+ * hold, plus XSOCK_POLLERR (an error is pending, e.g. a failed connect) and
+ * XSOCK_POLLHUP (the peer closed or reset, where the OS tells: not Windows),
+ * asked or not. An error also sets the watched XSOCK_POLLIN/XSOCK_POLLOUT,
+ * and a hang-up the watched XSOCK_POLLIN, so the next recv or send or
+ * xsock_connect_result meets it: a closed or reset peer always reads as
+ * XSOCK_POLLIN.
+ *
+ * Threads: xsock_poller_wake may be called from any thread at any time; the
+ * other calls on one poller must not overlap each other (make them from the
+ * thread that waits, or serialize them yourself).
+ *
+ * Remove a socket before you close it. Closing one that is still added never
+ * crashes the poller: it drops the socket from its set by itself (by the next
+ * wait at the latest), but until then a new socket given the same handle may
+ * be taken for the old one. */
+typedef struct xsock_poller xsock_poller;
+
+typedef struct xsock_event {
+    xsock_t sock; /* the ready socket */
+    short events; /* XSOCK_POLLIN | XSOCK_POLLOUT | XSOCK_POLLERR | XSOCK_POLLHUP */
+    void *udata;  /* as given to xsock_poller_add / xsock_poller_modify */
+} xsock_event;
+
+/* A new, empty poller in *out (NULL on failure). XSOCK_EINVAL for out NULL,
+ * XSOCK_ENOMEM, XSOCK_EMFILE. */
+XSOCK_API int xsock_poller_create(xsock_poller **out);
+/* Starts watching s for events: XSOCK_POLLIN, XSOCK_POLLOUT or both (to
+ * watch for nothing, remove it). udata comes back with every event of s.
+ * XSOCK_EINVAL: p NULL, events 0 or with other bits, or s already added.
+ * XSOCK_EBADF: s is XSOCK_INVALID or not an open socket. XSOCK_ENOMEM. */
+XSOCK_API int xsock_poller_add(xsock_poller *p, xsock_t s, int events, void *udata);
+/* Replaces the events and udata of an added socket. Errors as for
+ * xsock_poller_add, but XSOCK_EINVAL when s is not added. */
+XSOCK_API int xsock_poller_modify(xsock_poller *p, xsock_t s, int events, void *udata);
+/* Stops watching s. XSOCK_EINVAL: p NULL or s not added. XSOCK_EBADF: s is
+ * XSOCK_INVALID (or, on some systems, already closed). */
+XSOCK_API int xsock_poller_remove(xsock_poller *p, xsock_t s);
+/* Waits until an added socket is ready, xsock_poller_wake is called or
+ * timeout_ms passes (< 0: forever; 0: only looks; signals do not cut it
+ * short). Stores at most max events, one per socket, and returns how many:
+ * 0 after a timeout or a wake. When more sockets are ready than max, the
+ * following waits take their turn with the others. An event that an earlier
+ * one of the same batch made stale (its socket removed) is yours to skip.
+ * XSOCK_EINVAL: p or evs NULL, or max <= 0. */
+XSOCK_API int xsock_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms);
+/* Makes a wait in another thread return (0 if nothing else is ready); with
+ * no wait under way, the next one returns at once. Wakes before a wait count
+ * as one. Thread-safe. XSOCK_EINVAL for p NULL. */
+XSOCK_API int xsock_poller_wake(xsock_poller *p);
+/* Frees the poller. Its sockets stay open: close them yourself. NULL is fine. */
+XSOCK_API void xsock_poller_destroy(xsock_poller *p);
+/* "epoll", "kqueue", "poll" or "win32-select"; "" for NULL. Static text. */
+XSOCK_API const char *xsock_poller_backend(const xsock_poller *p);
 
 /* ---- one-liners for the tutorial flows ---------------------------------- */
 /* A listening TCP socket. host NULL: every interface, dual-stack (:: with

@@ -37,6 +37,16 @@ typedef socklen_t xsock__socklen;
 #  define XSOCK__TLS __thread
 #endif
 
+/* For a rare path that must stay out of line, so that the common path of a
+ * hot function needs no stack frame or saved registers (send/recv). */
+#if defined(_MSC_VER)
+#  define XSOCK__NOINLINE __declspec(noinline)
+#elif defined(__GNUC__)
+#  define XSOCK__NOINLINE __attribute__((noinline))
+#else
+#  define XSOCK__NOINLINE
+#endif
+
 /* Windows' afunix.h is missing from older SDKs and MinGW; the layout is fixed. */
 #define XSOCK__UNIX_PATH_MAX 108
 #ifdef _WIN32
@@ -121,5 +131,56 @@ int xsock__sys_socketpair(xsock_t pair[2]);
 /* getaddrinfo for a checked host; af is AF_UNSPEC/AF_INET/AF_INET6. Stores up
  * to max addresses with port set; returns the count or XSOCK_ENOTFOUND etc. */
 int xsock__sys_resolve(const char *host, int af, int port, xsock_addr *out, size_t max);
+
+/* ---- the poller: src/common/poller.c checks, each backend does the rest ----
+ * The common layer has checked p, out, evs != NULL, s != XSOCK_INVALID,
+ * events a non-empty subset of XSOCK_POLLIN|XSOCK_POLLOUT, max > 0, and has
+ * started the OS (xsock__sys_startup) before create. */
+
+/* A new poller (POSIX: picks epoll/kqueue/poll; Windows: select). */
+int xsock__sys_poller_create(xsock_poller **out);
+/* XSOCK_EINVAL if s is already added, XSOCK_EBADF if it is not open. */
+int xsock__sys_poller_add(xsock_poller *p, xsock_t s, int events, void *udata);
+/* XSOCK_EINVAL if s is not added. */
+int xsock__sys_poller_modify(xsock_poller *p, xsock_t s, int events, void *udata);
+/* XSOCK_EINVAL if s is not added. */
+int xsock__sys_poller_remove(xsock_poller *p, xsock_t s);
+/* Fills up to max events (one per socket); 0 on timeout or wake. */
+int xsock__sys_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms);
+/* Thread-safe; a wake already pending is not an error. */
+int xsock__sys_poller_wake(xsock_poller *p);
+void xsock__sys_poller_destroy(xsock_poller *p);
+const char *xsock__sys_poller_backend(const xsock_poller *p);
+
+#ifndef _WIN32
+/* POSIX has several backends behind one struct: each backend's poller
+ * starts with this, and src/posix/poller.c dispatches through ops. */
+struct xsock__poller_ops {
+    const char *name;
+    int (*add)(xsock_poller *p, int fd, int events, void *udata);
+    int (*modify)(xsock_poller *p, int fd, int events, void *udata);
+    int (*remove)(xsock_poller *p, int fd);
+    int (*wait)(xsock_poller *p, xsock_event *evs, int max, int timeout_ms);
+    int (*wake)(xsock_poller *p);
+    void (*destroy)(xsock_poller *p);
+};
+struct xsock_poller {
+    const struct xsock__poller_ops *ops;
+};
+/* Each backend's constructor; XSOCK_ENOTSUP where the OS lacks it. */
+int xsock__epoll_create(xsock_poller **out);
+int xsock__kqueue_create(xsock_poller **out);
+int xsock__pollfb_create(xsock_poller **out);
+/* XSOCK_EBADF unless fd is open; then makes index fd fit a table of
+ * elem-byte entries (new ones zeroed). A wild number never sizes it. */
+int xsock__poller_table_fit(void **table, size_t *cap, size_t elem, int fd);
+/* A non-blocking, close-on-exec pipe for wakes: fds[0] read, fds[1] write. */
+int xsock__poller_pipe(int fds[2]);
+/* Writes a wake byte (a full pipe already holds one); drains them all. */
+int xsock__poller_pipe_wake(int wfd);
+void xsock__poller_pipe_drain(int rfd);
+/* The time left of a wait of timeout_ms that began at start_ms (< 0: forever). */
+int xsock__poller_left(int timeout_ms, long long start_ms);
+#endif
 
 #endif /* XSOCK_INTERNAL_H */

@@ -78,10 +78,10 @@ static int bind_any(xsock_t *out, int port, int type)
 {
     xsock_addr a;
     int r;
-    xsock_addr_any(&a, XSOCK_INET6, port);
+    if ((r = xsock_addr_any(&a, XSOCK_INET6, port)) < 0) return r;
     r = open_bound(out, &a, type, 0);
     if (r == XSOCK_EAFNOSUPPORT || r == XSOCK_EADDRNOTAVAIL || r == XSOCK_EINVAL) {
-        xsock_addr_any(&a, XSOCK_INET, port);
+        if ((r = xsock_addr_any(&a, XSOCK_INET, port)) < 0) return r;
         r = open_bound(out, &a, type, -1);
     }
     return r;
@@ -103,8 +103,9 @@ int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog)
 {
     xsock_t s;
     int r;
-    if (out == NULL || port < 0 || port > 65535) return xsock__fail(XSOCK_EINVAL, 0);
+    if (out == NULL) return xsock__fail(XSOCK_EINVAL, 0);
     *out = XSOCK_INVALID;
+    if (port < 0 || port > 65535) return xsock__fail(XSOCK_EINVAL, 0);
     if ((r = bind_host(&s, host, port, XSOCK_STREAM)) < 0) return r;
     if ((r = xsock_listen(s, backlog)) < 0) {
         int native = xsock_last_native_error();
@@ -117,8 +118,9 @@ int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog)
 
 int xsock_udp_bind(xsock_t *out, const char *host, int port)
 {
-    if (out == NULL || port < 0 || port > 65535) return xsock__fail(XSOCK_EINVAL, 0);
+    if (out == NULL) return xsock__fail(XSOCK_EINVAL, 0);
     *out = XSOCK_INVALID;
+    if (port < 0 || port > 65535) return xsock__fail(XSOCK_EINVAL, 0);
     return bind_host(out, host, port, XSOCK_DGRAM);
 }
 
@@ -126,8 +128,9 @@ int xsock_tcp_connect(xsock_t *out, const char *host, int port, int timeout_ms)
 {
     xsock_addr addrs[XSOCK__MAX_TRIES];
     int n, i, r = XSOCK_ENOTFOUND;
-    if (out == NULL || port < 0 || port > 65535) return xsock__fail(XSOCK_EINVAL, 0);
+    if (out == NULL) return xsock__fail(XSOCK_EINVAL, 0);
     *out = XSOCK_INVALID;
+    if (port < 0 || port > 65535) return xsock__fail(XSOCK_EINVAL, 0);
     n = xsock_addr_resolve(host, port, 0, addrs, XSOCK__MAX_TRIES);
     if (n < 0) return n;
     for (i = 0; i < n; i++) {

@@ -160,20 +160,52 @@ static xsock_ssize_t transfer_error(xsock_t s)
     return r;
 }
 
-xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
+/* send/recv's arguments, kept for the retry after EINTR. Only the failure
+ * path reads them, through a pointer, so they live in the caller's stack
+ * frame: three stores on the fast path, where keeping them in callee-saved
+ * registers across the call would cost a push, a move and a pop each. */
+typedef struct transfer {
+    xsock_t s;
+    void *buf;
+    size_t len;
+} transfer;
+
+static XSOCK__NOINLINE xsock_ssize_t send_failed(const transfer *t)
 {
     ssize_t n;
-    do n = send(s, buf, len, XSOCK__SEND_FLAGS);
-    while (n < 0 && errno == EINTR);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error(s);
+    while (errno == EINTR)
+        if ((n = send(t->s, t->buf, t->len, XSOCK__SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
+    return transfer_error(t->s);
+}
+
+static XSOCK__NOINLINE xsock_ssize_t recv_failed(const transfer *t)
+{
+    ssize_t n;
+    while (errno == EINTR)
+        if ((n = recv(t->s, t->buf, t->len, 0)) >= 0) return (xsock_ssize_t)n;
+    return transfer_error(t->s);
+}
+
+xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
+{
+    transfer t;
+    ssize_t n;
+    t.s = s;
+    t.buf = (void *)buf;
+    t.len = len;
+    n = send(s, buf, len, XSOCK__SEND_FLAGS);
+    return n >= 0 ? (xsock_ssize_t)n : send_failed(&t);
 }
 
 xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 {
+    transfer t;
     ssize_t n;
-    do n = recv(s, buf, len, 0);
-    while (n < 0 && errno == EINTR);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error(s);
+    t.s = s;
+    t.buf = buf;
+    t.len = len;
+    n = recv(s, buf, len, 0);
+    return n >= 0 ? (xsock_ssize_t)n : recv_failed(&t);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
@@ -267,13 +299,22 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
     }
 }
 
+/* An option that does not apply to this kind of socket (V6ONLY on IPv4):
+ * Linux's getsockopt says EOPNOTSUPP where its setsockopt says ENOPROTOOPT;
+ * give XSOCK_EINVAL for both, as the Windows backend does. */
+static int option_error(void)
+{
+    int r = xsock__sys_error();
+    return r == XSOCK_ENOTSUP ? XSOCK_EINVAL : r;
+}
+
 int xsock__sys_get_option(xsock_t s, int opt, int *value)
 {
     int level, name, v = 0;
     socklen_t len;
     if (int_option(opt, &level, &name)) {
         len = sizeof v;
-        if (getsockopt(s, level, name, &v, &len) != 0) return xsock__sys_error();
+        if (getsockopt(s, level, name, &v, &len) != 0) return option_error();
         if (opt == XSOCK_OPT_RCVBUF || opt == XSOCK_OPT_SNDBUF) {
 #ifdef __linux__
             v /= 2; /* Linux doubles the size it is given and reports the double */

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Builds xsock_bench optimized (Release), runs every workload through raw
+# calls, xsock and libuv (alternating, RUNS rounds of BENCH_SECONDS each),
+# counts the instructions xsock adds to a send+recv pair with callgrind, and
+# writes bench/RESULTS.md. Takes about three minutes with the defaults.
+#
+#   bench/run.sh                      # everything, RESULTS.md next to this script
+#   RUNS=9 BENCH_SECONDS=2 bench/run.sh
+#   BUILD_DIR=/tmp/b OUT=/tmp/r.md bench/run.sh
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=${BUILD_DIR:-$root/build-bench}
+out=${OUT:-$here/RESULTS.md}
+runs=${RUNS:-7}
+secs=${BENCH_SECONDS:-1}
+pairs=${PAIRS:-20000}
+jobs=${JOBS:-2}
+
+echo "== building xsock_bench (Release) in $build" >&2
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DXSOCK_BUILD_TESTS=OFF \
+  -DXSOCK_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build "$build" -j "$jobs" --target xsock_bench >/dev/null
+bench=$build/bench/xsock_bench
+common="--runs $runs --seconds $secs"
+
+# ---- the machine -------------------------------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
+hyper=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor:[[:space:]]*//p' | head -n1)
+if dmesg 2>/dev/null | grep -qi gvisor || grep -qi gvisor /proc/version 2>/dev/null; then
+  sandbox="gVisor (runsc): syscalls are served by its user-space kernel"
+else
+  sandbox="no gVisor (runsc) seen: dmesg and /proc/version show a plain Linux kernel${hyper:+ under $hyper}"
+fi
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+cc=$(sed -n 's/^CMAKE_C_COMPILER:[^=]*=//p' "$build/CMakeCache.txt")
+cflags=$(sed -n 's/^CMAKE_C_FLAGS_RELEASE:[^=]*=//p' "$build/CMakeCache.txt")
+
+# ---- the workloads ----------------------------------------------------------------
+declare -a tables
+run() { # title, command...
+  local title=$1
+  shift
+  echo "== $title: $*" >&2
+  tables+=("### $title"$'\n\n'"\`$*\`"$'\n\n'"$("$@")")
+}
+
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
+run "pingpong, both threads on one CPU" "${pin[@]}" "$bench" pingpong $common
+run "pingpong, threads free to move" "$bench" pingpong $common
+run "throughput" "$bench" throughput $common
+run "accept" "$bench" accept $common
+run "echo (poller server, one raw client thread)" "$bench" echo $common
+
+# ---- callgrind: instructions per send+recv pair ---------------------------------------
+declare -A ir
+cg_cmds=()
+if command -v valgrind >/dev/null; then
+  for impl in raw xsock; do
+    for n in "$pairs" $((2 * pairs)); do
+      cmd="valgrind --tool=callgrind --callgrind-out-file=/dev/null $bench pairs --impl $impl --count $n"
+      echo "== $cmd" >&2
+      cg_cmds+=("$cmd")
+      ir[$impl.$n]=$($cmd 2>&1 >/dev/null | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
+    done
+  done
+  per_raw=$(( (ir[raw.$((2 * pairs))] - ir[raw.$pairs]) / pairs ))
+  per_xsock=$(( (ir[xsock.$((2 * pairs))] - ir[xsock.$pairs]) / pairs ))
+  extra=$((per_xsock - per_raw))
+else
+  per_raw="?" per_xsock="?" extra="?"
+fi
+
+# ---- the targets, read back from the tables -------------------------------------
+# The table columns: | workload | impl | median | min - max | unit | vs raw | vs libuv |
+ratio() { # table index, workload cell, impl, column (7 vs raw, 8 vs libuv)
+  printf '%s\n' "${tables[$1]}" |
+    awk -F'|' -v w="$2" -v i="$3" -v c="$4" \
+      '{ gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $c) }
+       $2 == w && $3 == i { print $c; exit }'
+}
+verdict() { # value, minimum
+  awk -v v="$1" -v m="$2" 'BEGIN { if (v == "" || v == "-") print "n/a"; else print (v + 0 >= m ? "met" : "MISSED") }'
+}
+cg_verdict=$( [ "$extra" = "?" ] && echo "n/a" || { [ "$extra" -le 30 ] && echo met || echo MISSED; } )
+
+{
+  echo "# xsock benchmark results"
+  echo
+  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Figures are medians of"
+  echo "$runs runs of ${secs} s each; the implementations take turns within every round (the"
+  echo "order rotating), and \"vs raw\" / \"vs libuv\" are the medians of the per-round ratios,"
+  echo "so load that comes and goes during the run hits every implementation alike."
+  echo
+  echo "## Machine"
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| CPUs (nproc) | $(nproc) |"
+  echo "| CPU model | ${cpu:-?} |"
+  echo "| kernel | $(uname -srm) |"
+  echo "| sandbox | $sandbox |"
+  echo "| load average at start | $load |"
+  echo "| compiler | $("$cc" --version 2>/dev/null | head -n1) (Release: $cflags) |"
+  echo "| libuv | $(pkg-config --modversion libuv 2>/dev/null || echo "not found") |"
+  echo "| xsock | $(git -C "$root" describe --always --dirty 2>/dev/null || echo "?") |"
+  echo
+  echo "## Targets"
+  echo
+  echo "| target | figure | |"
+  echo "|---|---:|---|"
+  echo "| extra instructions per send+recv pair <= 30 | $extra | $cg_verdict |"
+  for t in "0;pingpong, 64 B;7;0.97;pingpong (one CPU), xsock/raw" \
+           "1;pingpong, 64 B;7;0.97;pingpong (threads free to move), xsock/raw" \
+           "2;throughput, 65536 B;7;0.97;throughput, xsock/raw" \
+           "4;echo, 100 clients;8;1.0;echo 100 clients, xsock/libuv" \
+           "4;echo, 1000 clients;8;1.0;echo 1000 clients, xsock/libuv"; do
+    IFS=';' read -r idx w col min label <<<"$t"
+    v=$(ratio "$idx" "$w" xsock "$col")
+    echo "| $label >= $min | ${v:--} | $(verdict "$v" "$min") |"
+  done
+  echo
+  echo "## Instructions per send+recv pair (callgrind)"
+  echo
+  echo "One thread sends 64 bytes on one end of a loopback TCP connection and receives"
+  echo "them on the other, N and 2N times; the difference of the two totals is N pairs"
+  echo "with start-up and set-up cancelled. Only user-space instructions count."
+  echo
+  echo "| | N = $pairs | 2N | per pair |"
+  echo "|---|---:|---:|---:|"
+  echo "| raw send/recv | ${ir[raw.$pairs]:-?} | ${ir[raw.$((2 * pairs))]:-?} | $per_raw |"
+  echo "| xsock_send/xsock_recv | ${ir[xsock.$pairs]:-?} | ${ir[xsock.$((2 * pairs))]:-?} | $per_xsock |"
+  echo "| **extra per pair** | | | **$extra** |"
+  echo
+  for c in "${cg_cmds[@]}"; do echo "    $c"; done
+  echo
+  echo "## Workloads"
+  echo
+  for t in "${tables[@]}"; do
+    printf '%s\n\n' "$t"
+  done
+  cat "$here/NOTES.md"
+} >"$out"
+echo "== wrote $out" >&2

@@ -1,0 +1,58 @@
+/*
+ * udp_echo_server - the UDP side of seeds 001 and 003: no listen(), no
+ * accept(), no connection. One bound socket receives datagrams from anyone
+ * (recvfrom says who sent each) and sends each one straight back (sendto).
+ * A datagram is a message: it arrives whole or not at all.
+ *
+ * usage: udp_echo_server [port]     (default 9001; 0 picks a free port)
+ */
+#include <stdio.h>
+#include "xsock.h"
+#include "lineio.h"
+#include "xthread.h"
+
+#define UDP_DEFAULT_PORT 9001
+
+int main(int argc, char **argv)
+{
+    int port = UDP_DEFAULT_PORT, r;
+    char buf[2048], text[XSOCK_ADDRSTRLEN];
+    xsock_t sock;
+    xsock_addr local, from;
+    xsock_ssize_t n;
+
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 2 || (argc == 2 && parse_port(argv[1], &port) != 0)) {
+        fprintf(stderr, "usage: udp_echo_server [port]   (default %d)\n", UDP_DEFAULT_PORT);
+        return 2;
+    }
+
+    /* socket(SOCK_DGRAM) + bind(): every interface, IPv4 and IPv6 */
+    if ((r = xsock_udp_bind(&sock, NULL, port)) < 0) {
+        fprintf(stderr, "udp_echo_server: bind port %d: %s\n", port, xsock_strerror(r));
+        return 1;
+    }
+    xsock_local_addr(sock, &local);
+    printf("listening on port %d\n", xsock_addr_port(&local));
+
+    for (;;) {
+        n = xsock_recvfrom(sock, buf, sizeof buf, &from);
+        if (n == XSOCK_EMSGSIZE) { /* longer than buf: the rest is lost */
+            fprintf(stderr, "udp_echo_server: a datagram too long for %d bytes, dropped\n",
+                    (int)sizeof buf);
+            continue;
+        }
+        if (n < 0) {
+            /* Windows can report an earlier echo that found no one (ICMP
+             * port unreachable) on the next receive, where xsock could not
+             * turn that off: nothing to do about it but go on. */
+            fprintf(stderr, "udp_echo_server: recvfrom: %s\n", xsock_strerror((int)n));
+            if (n != XSOCK_ECONNRESET) xthread_sleep_ms(100);
+            continue;
+        }
+        xsock_addr_format(&from, text, sizeof text);
+        printf("from %s: %.*s\n", text, (int)n, buf);
+        if ((r = (int)xsock_sendto(sock, buf, (size_t)n, &from)) < 0)
+            fprintf(stderr, "udp_echo_server: sendto %s: %s\n", text, xsock_strerror(r));
+    }
+}

@@ -1,0 +1,75 @@
+/* WSAGetLastError() -> XSOCK_E*. */
+#include "win32/win32.h"
+#ifdef _WIN32
+
+int xsock__sys_map_error(int e)
+{
+    switch (e) {
+    case 0: return 0;
+    case WSAEWOULDBLOCK: return XSOCK_EAGAIN;
+    case WSAEINPROGRESS:
+    case WSAEALREADY: return XSOCK_EINPROGRESS;
+    case WSAETIMEDOUT: return XSOCK_ETIMEDOUT;
+    case WSAECONNREFUSED: return XSOCK_ECONNREFUSED;
+    case WSAECONNRESET:
+    case WSAENETRESET: return XSOCK_ECONNRESET;
+    case WSAECONNABORTED: return XSOCK_ECONNABORTED;
+    case WSAESHUTDOWN:
+    case WSAEDISCON: return XSOCK_EPIPE;
+    case WSAENOTCONN: return XSOCK_ENOTCONN;
+    case WSAEADDRINUSE: return XSOCK_EADDRINUSE;
+    case WSAEADDRNOTAVAIL: return XSOCK_EADDRNOTAVAIL;
+    case WSAEAFNOSUPPORT:
+    case WSAEPFNOSUPPORT:
+    case WSAESOCKTNOSUPPORT:
+    case WSAEPROTONOSUPPORT: return XSOCK_EAFNOSUPPORT;
+    case WSAENETUNREACH:
+    case WSAENETDOWN:
+    case WSASYSNOTREADY: return XSOCK_ENETUNREACH;
+    case WSAEHOSTUNREACH:
+    case WSAEHOSTDOWN: return XSOCK_EHOSTUNREACH;
+    case WSAEMSGSIZE: return XSOCK_EMSGSIZE;
+    case WSAEINVAL:
+    case WSAEFAULT:
+    case WSA_INVALID_PARAMETER:
+    case WSAENOPROTOOPT:
+    case WSAEPROTOTYPE:
+    case WSAEDESTADDRREQ:
+    case WSAENAMETOOLONG: return XSOCK_EINVAL;
+    case WSAENOTSOCK:
+    case WSAEBADF:
+    case WSA_INVALID_HANDLE:
+    /* Winsock 2 has no WSACancelBlockingCall: a blocking call is only
+     * interrupted when another thread closes its socket (Windows says
+     * WSAEINTR, Wine WSA_OPERATION_ABORTED). */
+    case WSAEINTR:
+    case WSA_OPERATION_ABORTED:
+    /* xsock starts Winsock before it makes a socket, so a call that finds
+     * it stopped was given a handle that is no live socket: either never
+     * one, or closed by the last xsock_cleanup (WSACleanup closes them). */
+    case WSANOTINITIALISED: return XSOCK_EBADF;
+    case WSAEACCES: return XSOCK_EACCES;
+    case WSAEMFILE:
+    case WSAEPROCLIM: return XSOCK_EMFILE;
+    case WSAENOBUFS: return XSOCK_ENOBUFS;
+    case WSA_NOT_ENOUGH_MEMORY: return XSOCK_ENOMEM;
+    case WSAHOST_NOT_FOUND:
+    case WSANO_DATA:
+    case WSATRY_AGAIN:
+    case WSANO_RECOVERY:
+    case WSATYPE_NOT_FOUND: return XSOCK_ENOTFOUND;
+    case WSAEOPNOTSUPP:
+    case WSAVERNOTSUPPORTED: return XSOCK_ENOTSUP;
+    case WSAEISCONN: return XSOCK_EISCONN;
+    default: return XSOCK_EUNKNOWN;
+    }
+}
+
+int xsock__sys_error(void)
+{
+    int e = WSAGetLastError();
+    xsock__set_native_error(e);
+    return xsock__sys_map_error(e);
+}
+
+#endif /* _WIN32 */
