@@ -34,6 +34,7 @@ typedef struct bench_opts {
     size_t size;    /* message (pingpong, echo) or write (throughput) size */
     int clients;    /* concurrent connections (accept, echo) */
     long count;     /* send+recv pairs (the callgrind workload) */
+    long requests;  /* echo: stop after this many responses, not seconds (callgrind) */
 } bench_opts;
 
 /* A workload run through one implementation: the figure (per second), or
@@ -50,11 +51,10 @@ double bench_xfail(const char *what, int code);
 /* echo.c: a poller echo server (raw epoll/poll, or xsock's poller) driven by
  * the same raw client for every implementation. */
 double echo_raw(const bench_opts *o);
-#ifdef XSOCK_BENCH_POLLER
 double echo_xsock(const bench_opts *o);
-#endif
 /* The client side: connects o->clients clients to 127.0.0.1:port, keeps one
- * message of o->size bytes in flight on each for o->seconds; responses/s. */
+ * message of o->size bytes in flight on each for o->seconds (or until
+ * o->requests responses); responses/s. */
 double echo_drive(int port, const bench_opts *o);
 
 #ifdef XSOCK_BENCH_LIBUV

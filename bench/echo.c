@@ -22,7 +22,8 @@
 
 #define EVENTS_MAX 256
 #define READ_BUF 65536
-/* The server polls with this timeout to notice it should stop. */
+/* The raw server polls with this timeout to notice it should stop; the
+ * xsock one is woken with xsock_poller_wake, libuv's with uv_async_send. */
 #define STOP_POLL_MS 50
 
 /* One connection of the echo server or the client. */
@@ -97,7 +98,11 @@ static int rp_open(rawpoll *p, int cap)
     p->fds = (rp_pollfd *)malloc((size_t)cap * sizeof *p->fds);
     p->who = (conn **)malloc((size_t)cap * sizeof *p->who);
     p->ready = (conn **)malloc((size_t)cap * sizeof *p->ready);
-    return p->fds && p->who && p->ready ? 0 : -1;
+    if (p->fds && p->who && p->ready) return 0;
+    free(p->fds);
+    free(p->who);
+    free(p->ready);
+    return -1;
 }
 
 static int rp_add(rawpoll *p, conn *c)
@@ -188,9 +193,9 @@ double echo_drive(int port, const bench_opts *o)
     double t0 = 0, now, done = 0, r = -1;
     int rp_ok = 0;
 
+    for (i = 0; cl && i < n; i++) cl[i].fd = RAW_INVALID;
     if (cl == NULL || msg == NULL || buf == NULL || rp_open(&rp, n) != 0) goto out;
     rp_ok = 1;
-    for (i = 0; i < n; i++) cl[i].fd = RAW_INVALID;
     for (i = 0; i < n; i++) {
         if ((cl[i].fd = raw_connect(port)) == RAW_INVALID) goto fail;
         if (raw_set_nodelay(cl[i].fd) != 0 || raw_set_nonblocking(cl[i].fd, 1) != 0 ||
@@ -223,16 +228,22 @@ double echo_drive(int port, const bench_opts *o)
             while (c->got >= o->size) {
                 long w;
                 c->got -= o->size;
-                if (t0 > 0)
+                if (t0 > 0) {
                     done++;
-                else if (!c->used && (c->used = 1) && ++warm == n)
-                    t0 = bench_now();
+                } else if (!c->used) {
+                    c->used = 1;
+                    if (++warm == n) t0 = bench_now();
+                }
                 w = (long)raw_send(c->fd, msg, o->size);
                 if (w != (long)o->size && raw_send_rest(c->fd, msg, (long)o->size, w) != 0)
                     goto fail;
             }
         }
-        if (t0 > 0 && (now = bench_now()) - t0 >= o->seconds) break;
+        if (t0 > 0 && o->requests > 0 && done >= (double)o->requests) {
+            now = bench_now();
+            break;
+        }
+        if (t0 > 0 && o->requests <= 0 && (now = bench_now()) - t0 >= o->seconds) break;
     }
     r = done / (now - t0);
     goto out;
@@ -253,8 +264,9 @@ out:
 typedef struct server {
     raw_sock l;
     xsock_t xl;
+    xsock_poller *p; /* the xsock server's: woken to stop */
     int clients;
-    volatile int stop;
+    xflag stop;
     int failed;
 } server;
 
@@ -272,7 +284,7 @@ static void raw_server(void *arg)
         goto out;
     }
     if (raw_set_nonblocking(sv->l, 1) != 0 || rp_add(&rp, &lc) != 0) sv->failed = 1;
-    while (!sv->stop && !sv->failed) {
+    while (!xflag_get(&sv->stop) && !sv->failed) {
         if ((n = rp_wait(&rp, STOP_POLL_MS)) < 0) {
             sv->failed = 1;
             break;
@@ -324,17 +336,19 @@ double echo_raw(const bench_opts *o)
     memset(&sv, 0, sizeof sv);
     sv.clients = o->clients;
     if ((sv.l = raw_listen(&port)) == RAW_INVALID) return -1;
+    xflag_init(&sv.stop);
     if (xthread_start(&t, raw_server, &sv) != 0) {
+        xflag_destroy(&sv.stop);
         raw_close(sv.l);
         return bench_fail("echo", "no thread");
     }
     r = echo_drive(port, o);
-    sv.stop = 1;
+    xflag_set(&sv.stop);
     xthread_join(t);
+    xflag_destroy(&sv.stop);
     return sv.failed ? bench_fail("echo", "the raw server failed") : r;
 }
 
-#ifdef XSOCK_BENCH_POLLER
 static void xs_server(void *arg)
 {
     server *sv = (server *)arg;
@@ -342,16 +356,16 @@ static void xs_server(void *arg)
     conn *pool = (conn *)calloc((size_t)cap, sizeof *pool), lc;
     char *buf = (char *)malloc(READ_BUF);
     xsock_event evs[EVENTS_MAX];
-    xsock_poller *p = NULL;
+    xsock_poller *p = sv->p;
 
     lc.xs = sv->xl;
-    if (pool == NULL || buf == NULL || xsock_poller_create(&p) < 0 ||
-        xsock_set_nonblocking(sv->xl, 1) < 0 || xsock_poller_add(p, sv->xl, XSOCK_POLLIN, &lc) < 0) {
+    if (pool == NULL || buf == NULL || xsock_set_nonblocking(sv->xl, 1) < 0 ||
+        xsock_poller_add(p, sv->xl, XSOCK_POLLIN, &lc) < 0) {
         sv->failed = 1;
         goto out;
     }
-    while (!sv->stop) {
-        if ((n = xsock_poller_wait(p, evs, EVENTS_MAX, STOP_POLL_MS)) < 0) {
+    while (!xflag_get(&sv->stop)) {
+        if ((n = xsock_poller_wait(p, evs, EVENTS_MAX, -1)) < 0) {
             sv->failed = 1;
             break;
         }
@@ -393,7 +407,6 @@ static void xs_server(void *arg)
         }
     }
 out:
-    if (p) xsock_poller_destroy(p);
     for (i = 0; pool && i < cap; i++)
         if (pool[i].used) xsock_close(pool[i].xs);
     xsock_close(sv->xl);
@@ -411,17 +424,22 @@ double echo_xsock(const bench_opts *o)
     memset(&sv, 0, sizeof sv);
     sv.clients = o->clients;
     if ((e = xsock_tcp_listen(&sv.xl, "127.0.0.1", 0, -1)) < 0) return bench_xfail("listen", e);
-    if ((e = xsock_local_addr(sv.xl, &addr)) < 0) {
+    if ((e = xsock_local_addr(sv.xl, &addr)) < 0 || (e = xsock_poller_create(&sv.p)) < 0) {
         xsock_close(sv.xl);
-        return bench_xfail("local_addr", e);
+        return bench_xfail("echo set-up", e);
     }
+    xflag_init(&sv.stop);
     if (xthread_start(&t, xs_server, &sv) != 0) {
+        xflag_destroy(&sv.stop);
         xsock_close(sv.xl);
+        xsock_poller_destroy(sv.p);
         return bench_fail("echo", "no thread");
     }
     r = echo_drive(xsock_addr_port(&addr), o);
-    sv.stop = 1;
+    xflag_set(&sv.stop);
+    xsock_poller_wake(sv.p);
     xthread_join(t);
+    xflag_destroy(&sv.stop);
+    xsock_poller_destroy(sv.p);
     return sv.failed ? bench_fail("echo", "the xsock server failed") : r;
 }
-#endif /* XSOCK_BENCH_POLLER */

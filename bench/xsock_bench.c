@@ -103,7 +103,7 @@ typedef struct peer {
     size_t size;
     double bytes;
     int failed;
-    volatile int stop;
+    xflag stop; /* the accept workload's acceptor: time to go */
 } peer;
 
 /* ---- pingpong: one message of o->size bytes back and forth ----------------- */
@@ -124,7 +124,7 @@ static double raw_pingpong(const bench_opts *o)
     char *buf = (char *)calloc(1, o->size);
     double t0, now, trips = 0, r = -1;
     int i;
-    if (buf == NULL || raw_pair(&c) < 0) goto done;
+    if (raw_pair(&c) < 0 || buf == NULL) goto done;
     pong.rs = c.s;
     pong.size = o->size;
     if (xthread_start(&t, raw_pong, &pong) != 0) goto done;
@@ -165,7 +165,7 @@ static double xs_pingpong(const bench_opts *o)
     char *buf = (char *)calloc(1, o->size);
     double t0, now, trips = 0, r = -1;
     int i;
-    if (buf == NULL || xs_pair(&c) < 0) goto done;
+    if (xs_pair(&c) < 0 || buf == NULL) goto done;
     pong.xs = c.s;
     pong.size = o->size;
     if (xthread_start(&t, xs_pong, &pong) != 0) goto done;
@@ -207,7 +207,7 @@ static double raw_throughput(const bench_opts *o)
     char *buf = (char *)calloc(1, o->size);
     double t0, now, r = -1;
     int i, failed = 0;
-    if (buf == NULL || raw_pair(&c) < 0) goto done;
+    if (raw_pair(&c) < 0 || buf == NULL) goto done;
     sink.rs = c.s;
     sink.size = o->size;
     sink.bytes = 0;
@@ -245,7 +245,7 @@ static double xs_throughput(const bench_opts *o)
     char *buf = (char *)calloc(1, o->size);
     double t0, now, r = -1;
     int i, failed = 0;
-    if (buf == NULL || xs_pair(&c) < 0) goto done;
+    if (xs_pair(&c) < 0 || buf == NULL) goto done;
     sink.xs = c.s;
     sink.size = o->size;
     sink.bytes = 0;
@@ -275,7 +275,7 @@ static void raw_acceptor(void *arg)
 {
     peer *p = (peer *)arg;
     raw_sock c;
-    while (!p->stop && (c = raw_accept(p->rs)) != RAW_INVALID) raw_close(c);
+    while (!xflag_get(&p->stop) && (c = raw_accept(p->rs)) != RAW_INVALID) raw_close(c);
     /* Closing the listener resets what waits in its backlog, so a client
      * blocked on a connection we never accepted learns it at once. */
     raw_close(p->rs);
@@ -290,8 +290,12 @@ static double raw_accept_bench(const bench_opts *o)
     int port, i, n = 0, k = 0, failed = 0;
     char byte;
     if (ring == NULL || (acc.rs = raw_listen(&port)) == RAW_INVALID) goto done;
-    acc.stop = 0;
-    if (xthread_start(&t, raw_acceptor, &acc) != 0) goto done;
+    xflag_init(&acc.stop);
+    if (xthread_start(&t, raw_acceptor, &acc) != 0) {
+        xflag_destroy(&acc.stop);
+        raw_close(acc.rs);
+        goto done;
+    }
     for (n = 0; n < o->clients && (ring[n] = raw_connect(port)) != RAW_INVALID; n++) {}
     failed = n < o->clients;
     t0 = now = bench_now();
@@ -309,9 +313,10 @@ static double raw_accept_bench(const bench_opts *o)
         now = bench_now();
     }
     r = failed ? bench_fail("accept", "a connection failed") : cycles / (now - t0);
-    acc.stop = 1;
+    xflag_set(&acc.stop);
     if ((wake = raw_connect(port)) != RAW_INVALID) raw_close(wake); /* the acceptor sees stop */
     xthread_join(t);
+    xflag_destroy(&acc.stop);
 done:
     for (i = 0; i < n; i++) raw_close(ring[i]);
     free(ring);
@@ -322,7 +327,7 @@ static void xs_acceptor(void *arg)
 {
     peer *p = (peer *)arg;
     xsock_t c;
-    while (!p->stop && xsock_accept(p->xs, &c, NULL) >= 0) xsock_close(c);
+    while (!xflag_get(&p->stop) && xsock_accept(p->xs, &c, NULL) >= 0) xsock_close(c);
     xsock_close(p->xs);
 }
 
@@ -346,8 +351,12 @@ static double xs_accept_bench(const bench_opts *o)
     int i, n = 0, k = 0, failed = 0;
     char byte;
     if (ring == NULL || xs_listen(&acc.xs, &addr) < 0) goto done;
-    acc.stop = 0;
-    if (xthread_start(&t, xs_acceptor, &acc) != 0) goto done;
+    xflag_init(&acc.stop);
+    if (xthread_start(&t, xs_acceptor, &acc) != 0) {
+        xflag_destroy(&acc.stop);
+        xsock_close(acc.xs);
+        goto done;
+    }
     for (n = 0; n < o->clients && xs_connect_to(&ring[n], &addr) >= 0; n++) {}
     failed = n < o->clients;
     t0 = now = bench_now();
@@ -365,9 +374,10 @@ static double xs_accept_bench(const bench_opts *o)
         now = bench_now();
     }
     r = failed ? bench_fail("accept", "a connection failed") : cycles / (now - t0);
-    acc.stop = 1;
+    xflag_set(&acc.stop);
     if (xs_connect_to(&wake, &addr) >= 0) xsock_close(wake);
     xthread_join(t);
+    xflag_destroy(&acc.stop);
 done:
     for (i = 0; i < n; i++) xsock_close(ring[i]);
     free(ring);
@@ -424,28 +434,23 @@ typedef struct workload {
     const char *name;
     const char *unit;
     const char *format; /* of one figure */
-    size_t size;        /* default o->size */
+    size_t size;        /* default o->size (0: not used) */
     const char *clients; /* default client counts, one row each */
     bench_fn fn[IMPL_COUNT];
 } workload;
 
-/* What this build lacks is NULL: skipped, or an error when asked for. */
+/* Without libuv its column is NULL: skipped, or an error when asked for. */
 #ifdef XSOCK_BENCH_LIBUV
 #  define UV(fn) fn
 #else
 #  define UV(fn) NULL
 #endif
-#ifdef XSOCK_BENCH_POLLER
-#  define POLLER(fn) fn
-#else
-#  define POLLER(fn) NULL
-#endif
 
 static const workload workloads[] = {
     {"pingpong", "round trips/s", "%.0f", 64, "1", {raw_pingpong, xs_pingpong, UV(pingpong_libuv)}},
     {"throughput", "Gbit/s", "%.2f", 65536, "1", {raw_throughput, xs_throughput, UV(throughput_libuv)}},
-    {"accept", "cycles/s", "%.0f", 1, "100", {raw_accept_bench, xs_accept_bench, UV(accept_libuv)}},
-    {"echo", "requests/s", "%.0f", 64, "100,1000", {echo_raw, POLLER(echo_xsock), UV(echo_libuv)}},
+    {"accept", "cycles/s", "%.0f", 0, "100", {raw_accept_bench, xs_accept_bench, UV(accept_libuv)}},
+    {"echo", "requests/s", "%.0f", 64, "100,1000", {echo_raw, echo_xsock, UV(echo_libuv)}},
 };
 #define NWORKLOADS (sizeof workloads / sizeof workloads[0])
 
@@ -487,6 +492,7 @@ static void usage(void)
           "  --size BYTES   message / write size (default 64; throughput 65536)\n"
           "  --clients N[,N...]  connections in flight (accept 100; echo 100,1000)\n"
           "  --count N      pairs for the callgrind workload (default 100000)\n"
+          "  --requests N   echo: stop after N responses instead of --seconds\n"
           "  --json         machine-readable output\n",
           stderr);
 }
@@ -595,6 +601,7 @@ int main(int argc, char **argv)
     what = argv[1];
     o.seconds = 0.5;
     o.count = 100000;
+    o.requests = 0;
     for (i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--json") == 0) {
@@ -618,6 +625,8 @@ int main(int argc, char **argv)
             clients = v;
         else if (strcmp(a, "--count") == 0)
             o.count = atol(v);
+        else if (strcmp(a, "--requests") == 0)
+            o.requests = atol(v);
         else {
             usage();
             return 2;
@@ -680,9 +689,8 @@ int main(int argc, char **argv)
                 if (!(impls & (1u << k))) continue;
                 if (w->fn[k] == NULL) {
                     if (!(explicit_impls & (1u << k))) continue;
-                    fprintf(stderr, "xsock_bench: %s through %s is not in this build (%s)\n",
-                            w->name, impl_names[k],
-                            k == IMPL_LIBUV ? "libuv was not found" : "xsock has no poller");
+                    fprintf(stderr, "xsock_bench: %s through %s: libuv was not found when "
+                            "this program was built\n", w->name, impl_names[k]);
                     return 2;
                 }
                 r->runs[k] = (double *)calloc((size_t)runs, sizeof(double));

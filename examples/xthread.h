@@ -77,4 +77,22 @@ static inline void xmutex_unlock(xmutex *m) { pthread_mutex_unlock(m); }
 static inline void xmutex_destroy(xmutex *m) { pthread_mutex_destroy(m); }
 #endif
 
+/* A flag one thread sets and another polls: a plain (even volatile) int
+ * shared that way is a data race, which TSan rightly reports. */
+typedef struct {
+    xmutex lock;
+    int value;
+} xflag;
+static inline void xflag_init(xflag *f) { xmutex_init(&f->lock); f->value = 0; }
+static inline void xflag_set(xflag *f) { xmutex_lock(&f->lock); f->value = 1; xmutex_unlock(&f->lock); }
+static inline int xflag_get(xflag *f)
+{
+    int v;
+    xmutex_lock(&f->lock);
+    v = f->value;
+    xmutex_unlock(&f->lock);
+    return v;
+}
+static inline void xflag_destroy(xflag *f) { xmutex_destroy(&f->lock); }
+
 #endif /* XTHREAD_H */

@@ -143,29 +143,44 @@ typedef struct xsock_addr {
 
 /* Numeric text only: "1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80"; the port
  * may be left out (port 0), and so may the brackets of an IPv6 address that
- * has no port ("::1"). XSOCK_EINVAL for anything else. */
+ * has no port ("::1").
+ * Bad input: XSOCK_EINVAL: out or text NULL, text anything else. */
 XSOCK_API int xsock_addr_parse(xsock_addr *out, const char *text);
 /* Writes "1.2.3.4:80", "[::1]:80" (RFC 5952) or an AF_UNIX path into buf;
- * returns the length written (without NUL), or XSOCK_EINVAL, or
- * XSOCK_ENOBUFS when cap is too small (buf then holds ""). */
+ * returns the length written (without NUL).
+ * Bad input: XSOCK_EINVAL: addr NULL or empty, buf NULL, cap 0;
+ * XSOCK_EAFNOSUPPORT: addr of an unknown family; XSOCK_ENOBUFS: cap too
+ * small (buf then holds ""). */
 XSOCK_API int xsock_addr_format(const xsock_addr *addr, char *buf, size_t cap);
 /* Resolves host (a name or numeric text) for TCP/UDP. family_or_0 is
  * XSOCK_INET, XSOCK_INET6 or 0 for both. Fills up to max addresses with the
  * given port; returns how many it stored (>= 1), or XSOCK_ENOTFOUND. Names
- * under ".invalid" fail at once without a lookup (RFC 6761). */
+ * under ".invalid" fail at once without a lookup (RFC 6761).
+ * Bad input: XSOCK_EINVAL: host NULL or "", out NULL, max 0, port outside
+ * 0..65535; XSOCK_EAFNOSUPPORT: family_or_0 another value; XSOCK_ENOTFOUND,
+ * without a lookup: host no name (a character not a letter, digit or one
+ * of "-_.:%", a label over 63 bytes, over 253 bytes in all). */
 XSOCK_API int xsock_addr_resolve(const char *host, int port, int family_or_0,
                                  xsock_addr *out, size_t max);
-/* The wildcard (0.0.0.0 or ::) / loopback (127.0.0.1 or ::1) address. */
+/* The wildcard (0.0.0.0 or ::) / loopback (127.0.0.1 or ::1) address.
+ * Bad input: XSOCK_EINVAL: out NULL, family unknown, port outside
+ * 0..65535; XSOCK_EAFNOSUPPORT: family XSOCK_UNIX. */
 XSOCK_API int xsock_addr_any(xsock_addr *out, int family, int port);
 XSOCK_API int xsock_addr_loopback(xsock_addr *out, int family, int port);
-/* An AF_UNIX address for a path (at most 107 bytes). */
+/* An AF_UNIX address for a path (at most 107 bytes).
+ * Bad input: XSOCK_EINVAL: out or path NULL, path "" or longer. */
 XSOCK_API int xsock_addr_unix(xsock_addr *out, const char *path);
-/* The port (0..65535), or XSOCK_EINVAL / XSOCK_EAFNOSUPPORT. */
+/* The port (0..65535) / sets it.
+ * Bad input: XSOCK_EINVAL: addr NULL or empty, port outside 0..65535;
+ * XSOCK_EAFNOSUPPORT: addr of a family without ports (AF_UNIX, unknown). */
 XSOCK_API int xsock_addr_port(const xsock_addr *addr);
 XSOCK_API int xsock_addr_set_port(xsock_addr *addr, int port);
-/* XSOCK_INET, XSOCK_INET6, XSOCK_UNIX, or a negative code. */
+/* XSOCK_INET, XSOCK_INET6 or XSOCK_UNIX.
+ * Bad input: XSOCK_EINVAL: addr NULL or empty; XSOCK_EAFNOSUPPORT: an
+ * unknown family. */
 XSOCK_API int xsock_addr_family(const xsock_addr *addr);
-/* 1 when both hold the same family, address and port (and scope); else 0. */
+/* 1 when both hold the same family, address and port (and scope); else 0,
+ * also when either is NULL, empty or of an unknown family. */
 XSOCK_API int xsock_addr_equal(const xsock_addr *a, const xsock_addr *b);
 
 /* ---- sockets ------------------------------------------------------------
@@ -176,24 +191,38 @@ XSOCK_API int xsock_addr_equal(const xsock_addr *a, const xsock_addr *b);
  * sockets start v6-only on every OS (XSOCK_OPT_V6ONLY turns that off).
  * Windows caveat (Microsoft's, for SO_EXCLUSIVEADDRUSE): a restart can be
  * refused while connections the old server closed first are still in
- * TIME_WAIT; let clients close first, or retry the bind. */
+ * TIME_WAIT; let clients close first, or retry the bind.
+ *
+ * Bad input, below: "s" stands for XSOCK_EBADF when s is XSOCK_INVALID or
+ * a closed handle; "addr" for XSOCK_EINVAL when the address is NULL or
+ * empty (or too short for its family) and XSOCK_EAFNOSUPPORT when it is of
+ * an unknown family or of another than the socket's. A call with an
+ * out-handle leaves it XSOCK_INVALID after any error. */
+
+/* Bad input: XSOCK_EINVAL: out NULL, type not XSOCK_STREAM/XSOCK_DGRAM;
+ * XSOCK_EAFNOSUPPORT: family unknown (or XSOCK_UNIX where the OS has none). */
 XSOCK_API int xsock_open(xsock_t *out, int family, int type);
-/* Closes and releases the handle; XSOCK_EBADF for XSOCK_INVALID. */
+/* Closes and releases the handle. Bad input: s. */
 XSOCK_API int xsock_close(xsock_t s);
+/* Bad input: s, addr. */
 XSOCK_API int xsock_bind(xsock_t s, const xsock_addr *addr);
-/* backlog < 0 or larger than the OS allows means the OS maximum. */
+/* backlog < 0 or larger than the OS allows means the OS maximum.
+ * Bad input: s; XSOCK_ENOTSUP: s a datagram socket. */
 XSOCK_API int xsock_listen(xsock_t s, int backlog);
 /* The accepted socket is blocking whatever the listener's mode (as on
- * Linux; Windows would otherwise copy the listener's). peer may be NULL. */
+ * Linux; Windows would otherwise copy the listener's). peer may be NULL.
+ * Bad input: s; XSOCK_EINVAL: client NULL, s not listening; XSOCK_ENOTSUP:
+ * s a datagram socket. */
 XSOCK_API int xsock_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
 /* timeout_ms < 0: as the OS connect does (a non-blocking socket returns
  * XSOCK_EINPROGRESS; wait for XSOCK_POLLOUT, then xsock_connect_result).
  * timeout_ms >= 0: waits at most that long whatever the socket's mode and
  * gives XSOCK_ECONNREFUSED / XSOCK_ETIMEDOUT / ... truthfully on every OS;
- * the socket keeps its blocking mode. After XSOCK_ETIMEDOUT close it. */
+ * the socket keeps its blocking mode. After XSOCK_ETIMEDOUT close it.
+ * Bad input: s, addr. */
 XSOCK_API int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms);
 /* After a non-blocking connect reported writable: 0 if connected, else the
- * reason it failed (SO_ERROR). */
+ * reason it failed (SO_ERROR). Bad input: s. */
 XSOCK_API int xsock_connect_result(xsock_t s);
 
 /* Bytes sent / received, or a negative code. recv returns 0 at the peer's
@@ -201,30 +230,37 @@ XSOCK_API int xsock_connect_result(xsock_t s);
  * gives XSOCK_ETIMEDOUT; a non-blocking socket with nothing to do gives
  * XSOCK_EAGAIN. A send to a reset or closed peer gives XSOCK_EPIPE or
  * XSOCK_ECONNRESET and never a signal. Lengths above INT_MAX are capped
- * (a partial transfer), as Winsock takes an int. */
+ * (a partial transfer), as Winsock takes an int.
+ * Bad input: s; XSOCK_EINVAL: buf NULL and len > 0 (len 0 gives 0 at once). */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
 /* Loop over partial transfers. send_all returns len or an error (bytes
  * already sent are then lost to the caller: treat the stream as dead).
  * recv_all returns len, or fewer when the peer ended the stream first, or an
- * error. On a non-blocking socket they return XSOCK_EAGAIN like the others. */
+ * error. On a non-blocking socket they return XSOCK_EAGAIN like the others.
+ * Bad input: as xsock_send, and XSOCK_EINVAL: len > PTRDIFF_MAX. */
 XSOCK_API xsock_ssize_t xsock_send_all(xsock_t s, const void *buf, size_t len);
 XSOCK_API xsock_ssize_t xsock_recv_all(xsock_t s, void *buf, size_t len);
 /* Datagrams. recvfrom's from may be NULL. A datagram larger than len is
- * truncated and gives XSOCK_EMSGSIZE on every OS (the data is lost). */
+ * truncated and gives XSOCK_EMSGSIZE on every OS (the data is lost).
+ * Bad input: s; XSOCK_EINVAL: buf NULL and len > 0; sendto: addr (to). */
 XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
                                      const xsock_addr *to);
 XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
                                        xsock_addr *from);
+/* Bad input: s; XSOCK_EINVAL: how not XSOCK_SHUT_RD/WR/RDWR. */
 XSOCK_API int xsock_shutdown(xsock_t s, int how);
+/* Bad input: s; XSOCK_EINVAL: out NULL. */
 XSOCK_API int xsock_local_addr(xsock_t s, xsock_addr *out);
 XSOCK_API int xsock_peer_addr(xsock_t s, xsock_addr *out);
 /* Two connected stream sockets. POSIX: socketpair(AF_UNIX). Windows: AF_UNIX
  * where it works, else loopback TCP whose peer is checked with a random
- * token, so no other process can slip in between. */
+ * token, so no other process can slip in between.
+ * Bad input: XSOCK_EINVAL: pair NULL. */
 XSOCK_API int xsock_socketpair(xsock_t pair[2]);
 
 /* ---- options ------------------------------------------------------------ */
+/* on: non-zero for non-blocking. Bad input: s. */
 XSOCK_API int xsock_set_nonblocking(xsock_t s, int on);
 
 enum xsock_option {
@@ -239,7 +275,9 @@ enum xsock_option {
     XSOCK_OPT_BROADCAST,     /* 0/1, datagram sockets */
     XSOCK_OPT_LINGER         /* seconds to linger on close, -1 = off */
 };
-/* XSOCK_EINVAL for an unknown option or a value out of range. */
+/* Bad input: s; XSOCK_EINVAL: opt unknown, value out of its range (get:
+ * value NULL), or an option s does not have (XSOCK_OPT_V6ONLY on IPv4,
+ * XSOCK_OPT_NODELAY on UDP). */
 XSOCK_API int xsock_set_option(xsock_t s, int opt, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int opt, int *value);
 
@@ -259,7 +297,8 @@ typedef struct xsock_pollfd {
  * do not cut it short). Returns how many entries have revents != 0, 0 on
  * timeout, XSOCK_EBADF if an entry is a closed socket. No limit of 64
  * sockets on Windows, and a failed connect shows as POLLERR|POLLOUT there
- * too (no reliance on WSAPoll). */
+ * too (no reliance on WSAPoll).
+ * Bad input: XSOCK_EINVAL: fds NULL and n > 0, n > INT_MAX. */
 XSOCK_API int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
 
 /* ---- scalable readiness: the poller ---------------------------------------
@@ -304,7 +343,8 @@ XSOCK_API int xsock_poller_create(xsock_poller **out);
  * XSOCK_EBADF: s is XSOCK_INVALID or not an open socket. XSOCK_ENOMEM. */
 XSOCK_API int xsock_poller_add(xsock_poller *p, xsock_t s, int events, void *udata);
 /* Replaces the events and udata of an added socket. Errors as for
- * xsock_poller_add, but XSOCK_EINVAL when s is not added. */
+ * xsock_poller_add, but XSOCK_EINVAL when s is not added (a closed handle:
+ * XSOCK_EBADF or XSOCK_EINVAL, as the OS sees it). */
 XSOCK_API int xsock_poller_modify(xsock_poller *p, xsock_t s, int events, void *udata);
 /* Stops watching s. XSOCK_EINVAL: p NULL or s not added. XSOCK_EBADF: s is
  * XSOCK_INVALID (or, on some systems, already closed). */
@@ -329,11 +369,15 @@ XSOCK_API const char *xsock_poller_backend(const xsock_poller *p);
 /* ---- one-liners for the tutorial flows ---------------------------------- */
 /* A listening TCP socket. host NULL: every interface, dual-stack (:: with
  * v6-only off) where the OS has IPv6, else 0.0.0.0. port 0 picks a free one
- * (read it with xsock_local_addr). backlog < 0: the OS maximum. */
+ * (read it with xsock_local_addr). backlog < 0: the OS maximum.
+ * Bad input: XSOCK_EINVAL: out NULL, host "", port outside 0..65535;
+ * XSOCK_ENOTFOUND: host no name (as for xsock_addr_resolve). */
 XSOCK_API int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog);
-/* Resolves host and tries every address in turn, each with timeout_ms. */
+/* Resolves host and tries every address in turn, each with timeout_ms.
+ * Bad input: as xsock_tcp_listen, and XSOCK_EINVAL: host NULL. */
 XSOCK_API int xsock_tcp_connect(xsock_t *out, const char *host, int port, int timeout_ms);
-/* A bound UDP socket; host NULL as for xsock_tcp_listen. */
+/* A bound UDP socket; host NULL as for xsock_tcp_listen.
+ * Bad input: as xsock_tcp_listen. */
 XSOCK_API int xsock_udp_bind(xsock_t *out, const char *host, int port);
 
 #ifdef __cplusplus

@@ -28,7 +28,7 @@ threaded_regex() {
     fi
   done
   for d in examples bench; do
-    if cat "$d"/*.c 2>/dev/null | grep -qE 'xthread_start|pthread_create'; then groups+=("$d"); fi
+    if grep -qsE 'xthread_start|pthread_create' "$d"/*.c; then groups+=("$d"); fi
   done
   local IFS='|'
   echo "^(${groups[*]})\\."

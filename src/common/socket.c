@@ -30,12 +30,32 @@ int xsock_close(xsock_t s)
     return xsock__sys_close(s);
 }
 
+/* An address of another family than the socket's: Linux says EAFNOSUPPORT
+ * or EINVAL, Winsock WSAEFAULT, WSAEOPNOTSUPP or WSAEADDRNOTAVAIL. Once the
+ * OS has refused it, say XSOCK_EAFNOSUPPORT on all (the native code stays
+ * the OS's); a call that worked costs nothing. */
+static XSOCK__NOINLINE int family_error(xsock_t s, const xsock_addr *addr, int r)
+{
+    xsock_addr mine;
+    int native;
+    if (r != XSOCK_EINVAL && r != XSOCK_EAFNOSUPPORT && r != XSOCK_ENOTSUP &&
+        r != XSOCK_EADDRNOTAVAIL)
+        return r;
+    native = xsock_last_native_error();
+    if (xsock__sys_local_addr(s, &mine) == 0 &&
+        XSOCK__CSA(&mine)->sa_family != XSOCK__CSA(addr)->sa_family)
+        r = XSOCK_EAFNOSUPPORT;
+    xsock__set_native_error(native);
+    return r;
+}
+
 int xsock_bind(xsock_t s, const xsock_addr *addr)
 {
     int r;
     CHECK_SOCK(s);
     if ((r = xsock__addr_check(addr)) < 0) return r;
-    return xsock__sys_bind(s, addr);
+    r = xsock__sys_bind(s, addr);
+    return r < 0 ? family_error(s, addr, r) : r;
 }
 
 int xsock_listen(xsock_t s, int backlog)
@@ -57,7 +77,10 @@ int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms)
     int r, nb, waited;
     CHECK_SOCK(s);
     if ((r = xsock__addr_check(addr)) < 0) return r;
-    if (timeout_ms < 0) return xsock__sys_connect(s, addr);
+    if (timeout_ms < 0) {
+        r = xsock__sys_connect(s, addr);
+        return r < 0 ? family_error(s, addr, r) : r;
+    }
 
     /* A bounded connect is a non-blocking connect, a wait, and SO_ERROR:
      * the wait is the backend's, so Windows never trusts WSAPoll here. */
@@ -79,7 +102,7 @@ int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms)
         if (r == 0 && rr < 0) return rr;
         xsock__set_native_error(native);
     }
-    return r;
+    return r < 0 ? family_error(s, addr, r) : r;
 }
 
 int xsock_connect_result(xsock_t s)
@@ -101,8 +124,9 @@ static XSOCK__NOINLINE xsock_ssize_t send_rare(xsock_t s, const void *buf, size_
 
 xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len)
 {
+    /* No XSOCK_INVALID test here: the OS refuses -1 / INVALID_SOCKET with
+     * EBADF / WSAENOTSOCK, which is XSOCK_EBADF as well. */
     if (buf == NULL) return send_rare(s, buf, len);
-    if (s == XSOCK_INVALID) return send_rare(s, buf, len);
     if (len > (size_t)INT_MAX) return send_rare(s, buf, len);
     return xsock__sys_send(s, buf, len);
 }
@@ -119,8 +143,7 @@ static XSOCK__NOINLINE xsock_ssize_t recv_rare(xsock_t s, void *buf, size_t len)
 
 xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
 {
-    if (buf == NULL) return recv_rare(s, buf, len);
-    if (s == XSOCK_INVALID) return recv_rare(s, buf, len);
+    if (buf == NULL) return recv_rare(s, buf, len); /* XSOCK_INVALID: as in xsock_send */
     if (len == 0 || len > (size_t)INT_MAX) return recv_rare(s, buf, len);
     return xsock__sys_recv(s, buf, len);
 }
@@ -158,11 +181,13 @@ xsock_ssize_t xsock_recv_all(xsock_t s, void *buf, size_t len)
 
 xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
+    xsock_ssize_t n;
     int r;
     if (buf == NULL && len != 0) return xsock__fail(XSOCK_EINVAL, 0);
     CHECK_SOCK(s);
     if ((r = xsock__addr_check(to)) < 0) return r;
-    return xsock__sys_sendto(s, buf, cap_len(len), to);
+    n = xsock__sys_sendto(s, buf, cap_len(len), to);
+    return n < 0 ? family_error(s, to, (int)n) : n;
 }
 
 xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *from)

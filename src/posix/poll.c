@@ -36,7 +36,7 @@ static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms)
 {
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
     int r;
-    while ((r = poll(p, n, remaining(timeout_ms, start))) < 0 && errno == EINTR) {}
+    while ((r = XSOCK__OS(poll)(p, n, remaining(timeout_ms, start))) < 0 && errno == EINTR) {}
     return r < 0 ? xsock__sys_error() : r;
 }
 
@@ -57,7 +57,7 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
     struct pollfd stack[64], *p = stack;
     size_t i;
     int r, ready = 0;
-    if (n > sizeof stack / sizeof stack[0] && (p = malloc(n * sizeof *p)) == NULL)
+    if (n > sizeof stack / sizeof stack[0] && (p = XSOCK__OS(malloc)(n * sizeof *p)) == NULL)
         return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     for (i = 0; i < n; i++) {
         p[i].fd = fds[i].sock; /* XSOCK_INVALID is -1: poll skips it */
@@ -74,7 +74,7 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
         fds[i].revents = from_native(p[i].revents, fds[i].events);
         ready += fds[i].revents != 0;
     }
-    if (p != stack) free(p);
+    if (p != stack) XSOCK__OS(free)(p);
     return r < 0 ? r : ready;
 }
 

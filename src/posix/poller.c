@@ -71,10 +71,10 @@ int xsock__poller_table_fit(void **table, size_t *cap, size_t elem, int fd)
 {
     size_t want = (size_t)fd + 1, n;
     unsigned char *t;
-    if (fcntl(fd, F_GETFD) < 0) return xsock__sys_error();
+    if (XSOCK__OS(fcntl)(fd, F_GETFD) < 0) return xsock__sys_error();
     if (want <= *cap) return 0;
     for (n = *cap ? *cap : 64; n < want; n *= 2) {}
-    if (n > (size_t)-1 / elem || (t = (unsigned char *)realloc(*table, n * elem)) == NULL)
+    if (n > (size_t)-1 / elem || (t = (unsigned char *)XSOCK__OS(realloc)(*table, n * elem)) == NULL)
         return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     memset(t + *cap * elem, 0, (n - *cap) * elem);
     *table = t;
@@ -84,20 +84,20 @@ int xsock__poller_table_fit(void **table, size_t *cap, size_t elem, int fd)
 
 static int set_flags(int fd)
 {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
-    return fcntl(fd, F_SETFD, FD_CLOEXEC);
+    int fl = XSOCK__OS(fcntl)(fd, F_GETFL);
+    if (fl < 0 || XSOCK__OS(fcntl)(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+    return XSOCK__OS(fcntl)(fd, F_SETFD, FD_CLOEXEC);
 }
 
 int xsock__poller_pipe(int fds[2])
 {
-    if (pipe(fds) != 0) return xsock__sys_error();
+    if (XSOCK__OS(pipe)(fds) != 0) return xsock__sys_error();
     /* pipe2 would be atomic, but macOS lacks it; the window only matters to
      * a fork+exec in another thread, which would inherit a wake pipe. */
     if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
         int r = xsock__sys_error();
-        close(fds[0]);
-        close(fds[1]);
+        XSOCK__OS(close)(fds[0]);
+        XSOCK__OS(close)(fds[1]);
         fds[0] = fds[1] = -1;
         return r;
     }
@@ -108,7 +108,7 @@ int xsock__poller_pipe_wake(int wfd)
 {
     char b = 1;
     ssize_t r;
-    while ((r = write(wfd, &b, 1)) < 0 && errno == EINTR) {}
+    while ((r = XSOCK__OS(write)(wfd, &b, 1)) < 0 && errno == EINTR) {}
     if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return xsock__sys_error();
     return 0;
 }
@@ -118,7 +118,7 @@ void xsock__poller_pipe_drain(int rfd)
     char buf[64];
     ssize_t r;
     do {
-        r = read(rfd, buf, sizeof buf);
+        r = XSOCK__OS(read)(rfd, buf, sizeof buf);
     } while (r == (ssize_t)sizeof buf || (r < 0 && errno == EINTR));
 }
 

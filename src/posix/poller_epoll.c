@@ -55,7 +55,7 @@ static int ctl(epoller *ep, int op, int fd, int events)
     memset(&ev, 0, sizeof ev);
     ev.events = to_native(events);
     ev.data.fd = fd;
-    return epoll_ctl(ep->ep, op, fd, &ev);
+    return XSOCK__OS(epoll_ctl)(ep->ep, op, fd, &ev);
 }
 
 /* EEXIST and ENOENT are the caller's mix-ups, XSOCK_EINVAL on every backend. */
@@ -103,19 +103,19 @@ static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
     int want = (max < BATCH_MAX ? max : BATCH_MAX) + 1; /* + the wake */
     int n, i, out = 0;
     if (want > ep->bufcap) {
-        struct epoll_event *b = (struct epoll_event *)realloc(ep->buf, (size_t)want * sizeof *b);
+        struct epoll_event *b = (struct epoll_event *)XSOCK__OS(realloc)(ep->buf, (size_t)want * sizeof *b);
         if (b == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
         ep->buf = b;
         ep->bufcap = want;
     }
-    while ((n = epoll_wait(ep->ep, ep->buf, want, xsock__poller_left(timeout_ms, start))) < 0 &&
+    while ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, xsock__poller_left(timeout_ms, start))) < 0 &&
            errno == EINTR) {}
     if (n < 0) return xsock__sys_error();
     for (i = 0; i < n; i++) {
         int fd = ep->buf[i].data.fd;
         uint64_t count;
         if (fd == ep->wake) {
-            if (read(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
+            if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
             continue;
         }
         if (out == max) continue; /* still ready next time: level-triggered */
@@ -132,7 +132,7 @@ static int ep_wake(xsock_poller *p)
     epoller *ep = (epoller *)p;
     uint64_t one = 1;
     ssize_t r;
-    while ((r = write(ep->wake, &one, sizeof one)) < 0 && errno == EINTR) {}
+    while ((r = XSOCK__OS(write)(ep->wake, &one, sizeof one)) < 0 && errno == EINTR) {}
     /* EAGAIN only when the counter is full: wakes are pending anyway. */
     if (r < 0 && errno != EAGAIN) return xsock__sys_error();
     return 0;
@@ -141,11 +141,11 @@ static int ep_wake(xsock_poller *p)
 static void ep_destroy(xsock_poller *p)
 {
     epoller *ep = (epoller *)p;
-    if (ep->wake >= 0) close(ep->wake);
-    if (ep->ep >= 0) close(ep->ep);
-    free(ep->tab);
-    free(ep->buf);
-    free(ep);
+    if (ep->wake >= 0) XSOCK__OS(close)(ep->wake);
+    if (ep->ep >= 0) XSOCK__OS(close)(ep->ep);
+    XSOCK__OS(free)(ep->tab);
+    XSOCK__OS(free)(ep->buf);
+    XSOCK__OS(free)(ep);
 }
 
 static const struct xsock__poller_ops epoll_ops = {"epoll", ep_add, ep_modify, ep_remove,
@@ -153,19 +153,19 @@ static const struct xsock__poller_ops epoll_ops = {"epoll", ep_add, ep_modify, e
 
 int xsock__epoll_create(xsock_poller **out)
 {
-    epoller *ep = (epoller *)calloc(1, sizeof *ep);
+    epoller *ep = (epoller *)XSOCK__OS(calloc)(1, sizeof *ep);
     struct epoll_event ev;
     int r;
     if (ep == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     ep->base.ops = &epoll_ops;
     ep->wake = -1;
-    if ((ep->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-        (ep->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+    if ((ep->ep = XSOCK__OS(epoll_create1)(EPOLL_CLOEXEC)) < 0 ||
+        (ep->wake = XSOCK__OS(eventfd)(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
         goto fail;
     memset(&ev, 0, sizeof ev);
     ev.events = EPOLLIN;
     ev.data.fd = ep->wake;
-    if (epoll_ctl(ep->ep, EPOLL_CTL_ADD, ep->wake, &ev) != 0) goto fail;
+    if (XSOCK__OS(epoll_ctl)(ep->ep, EPOLL_CTL_ADD, ep->wake, &ev) != 0) goto fail;
     *out = &ep->base;
     return 0;
 fail:

@@ -41,7 +41,7 @@ static int filter_set(kqpoller *kq, int fd, int filter, int on)
     struct kevent ch;
     int r;
     EV_SET(&ch, fd, filter, on ? EV_ADD : EV_DELETE, 0, 0, 0);
-    while ((r = kevent(kq->kq, &ch, 1, NULL, 0, NULL)) < 0 && errno == EINTR) {}
+    while ((r = XSOCK__OS(kevent)(kq->kq, &ch, 1, NULL, 0, NULL)) < 0 && errno == EINTR) {}
     return r;
 }
 
@@ -148,7 +148,7 @@ static int kq_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
     int n, i, out = 0, left;
     struct timespec ts;
     if (want > kq->bufcap) {
-        struct kevent *b = (struct kevent *)realloc(kq->buf, (size_t)want * sizeof *b);
+        struct kevent *b = (struct kevent *)XSOCK__OS(realloc)(kq->buf, (size_t)want * sizeof *b);
         if (b == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
         kq->buf = b;
         kq->bufcap = want;
@@ -157,7 +157,7 @@ static int kq_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
         left = xsock__poller_left(timeout_ms, start);
         ts.tv_sec = left / 1000;
         ts.tv_nsec = (long)(left % 1000) * 1000000L;
-    } while ((n = kevent(kq->kq, NULL, 0, kq->buf, want, left < 0 ? NULL : &ts)) < 0 &&
+    } while ((n = XSOCK__OS(kevent)(kq->kq, NULL, 0, kq->buf, want, left < 0 ? NULL : &ts)) < 0 &&
              errno == EINTR);
     if (n < 0) return xsock__sys_error();
     for (i = 0; i < n; i++) {
@@ -199,12 +199,12 @@ static int kq_wake(xsock_poller *p)
 static void kq_destroy(xsock_poller *p)
 {
     kqpoller *kq = (kqpoller *)p;
-    if (kq->wake[0] >= 0) close(kq->wake[0]);
-    if (kq->wake[1] >= 0) close(kq->wake[1]);
-    if (kq->kq >= 0) close(kq->kq);
-    free(kq->tab);
-    free(kq->buf);
-    free(kq);
+    if (kq->wake[0] >= 0) XSOCK__OS(close)(kq->wake[0]);
+    if (kq->wake[1] >= 0) XSOCK__OS(close)(kq->wake[1]);
+    if (kq->kq >= 0) XSOCK__OS(close)(kq->kq);
+    XSOCK__OS(free)(kq->tab);
+    XSOCK__OS(free)(kq->buf);
+    XSOCK__OS(free)(kq);
 }
 
 static const struct xsock__poller_ops kqueue_ops = {"kqueue", kq_add, kq_modify, kq_remove,
@@ -212,12 +212,12 @@ static const struct xsock__poller_ops kqueue_ops = {"kqueue", kq_add, kq_modify,
 
 int xsock__kqueue_create(xsock_poller **out)
 {
-    kqpoller *kq = (kqpoller *)calloc(1, sizeof *kq);
+    kqpoller *kq = (kqpoller *)XSOCK__OS(calloc)(1, sizeof *kq);
     int r = 0;
     if (kq == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     kq->base.ops = &kqueue_ops;
     kq->wake[0] = kq->wake[1] = -1;
-    if ((kq->kq = kqueue()) < 0 || fcntl(kq->kq, F_SETFD, FD_CLOEXEC) != 0)
+    if ((kq->kq = XSOCK__OS(kqueue)()) < 0 || XSOCK__OS(fcntl)(kq->kq, F_SETFD, FD_CLOEXEC) != 0)
         r = xsock__sys_error();
     else if ((r = xsock__poller_pipe(kq->wake)) == 0 && filter_set(kq, kq->wake[0], EVFILT_READ, 1) != 0)
         r = xsock__sys_error();

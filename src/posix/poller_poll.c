@@ -63,10 +63,10 @@ static int grow(pollfb *pf)
     struct pollfd *f;
     void **u;
     if (n > (size_t)-1 / sizeof *f) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
-    if ((f = (struct pollfd *)realloc(pf->fds, n * sizeof *f)) == NULL)
+    if ((f = (struct pollfd *)XSOCK__OS(realloc)(pf->fds, n * sizeof *f)) == NULL)
         return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     pf->fds = f;
-    if ((u = (void **)realloc(pf->udata, n * sizeof *u)) == NULL)
+    if ((u = (void **)XSOCK__OS(realloc)(pf->udata, n * sizeof *u)) == NULL)
         return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     pf->udata = u;
     pf->cap = n;
@@ -130,7 +130,7 @@ static int pf_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
     size_t users = pf->n - 1, k, i, news;
     int r, out = 0, closed = 0;
-    while ((r = poll(pf->fds, (nfds_t)pf->n, xsock__poller_left(timeout_ms, start))) < 0 &&
+    while ((r = XSOCK__OS(poll)(pf->fds, (nfds_t)pf->n, xsock__poller_left(timeout_ms, start))) < 0 &&
            errno == EINTR) {}
     if (r <= 0) return r < 0 ? xsock__sys_error() : 0;
     news = (size_t)r;
@@ -171,12 +171,12 @@ static int pf_wake(xsock_poller *p)
 static void pf_destroy(xsock_poller *p)
 {
     pollfb *pf = (pollfb *)p;
-    if (pf->wake[0] >= 0) close(pf->wake[0]);
-    if (pf->wake[1] >= 0) close(pf->wake[1]);
-    free(pf->fds);
-    free(pf->udata);
-    free(pf->slot);
-    free(pf);
+    if (pf->wake[0] >= 0) XSOCK__OS(close)(pf->wake[0]);
+    if (pf->wake[1] >= 0) XSOCK__OS(close)(pf->wake[1]);
+    XSOCK__OS(free)(pf->fds);
+    XSOCK__OS(free)(pf->udata);
+    XSOCK__OS(free)(pf->slot);
+    XSOCK__OS(free)(pf);
 }
 
 static const struct xsock__poller_ops pollfb_ops = {"poll", pf_add, pf_modify, pf_remove,
@@ -184,14 +184,14 @@ static const struct xsock__poller_ops pollfb_ops = {"poll", pf_add, pf_modify, p
 
 int xsock__pollfb_create(xsock_poller **out)
 {
-    pollfb *pf = (pollfb *)calloc(1, sizeof *pf);
+    pollfb *pf = (pollfb *)XSOCK__OS(calloc)(1, sizeof *pf);
     int r;
     if (pf == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     pf->base.ops = &pollfb_ops;
     pf->wake[0] = pf->wake[1] = -1;
     pf->cap = 8;
-    pf->fds = (struct pollfd *)malloc(pf->cap * sizeof *pf->fds);
-    pf->udata = (void **)malloc(pf->cap * sizeof *pf->udata);
+    pf->fds = (struct pollfd *)XSOCK__OS(malloc)(pf->cap * sizeof *pf->fds);
+    pf->udata = (void **)XSOCK__OS(malloc)(pf->cap * sizeof *pf->udata);
     if (pf->fds == NULL || pf->udata == NULL) {
         pf_destroy(&pf->base);
         return xsock__fail(XSOCK_ENOMEM, ENOMEM);

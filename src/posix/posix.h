@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "xsock_internal.h"
+#include "fault.h" /* XSOCK__OS(): the OS calls, which tests may fake */
 
 /* Milliseconds on a monotonic clock, for waits that must hold across EINTR. */
 long long xsock__posix_now_ms(void);

@@ -13,7 +13,7 @@ int xsock__sys_resolve(const char *host, int af, int port, xsock_addr *out, size
     hints.ai_family = af;
     hints.ai_socktype = SOCK_STREAM; /* one entry per address, not per protocol */
     /* No AI_ADDRCONFIG: on a loopback-only host it would hide ::1 and 127.0.0.1. */
-    r = getaddrinfo(host, NULL, &hints, &res);
+    r = XSOCK__OS(getaddrinfo)(host, NULL, &hints, &res);
     if (r != 0) {
         if (r == EAI_SYSTEM) return xsock__sys_error();
         if (r == EAI_MEMORY) return xsock__fail(XSOCK_ENOMEM, r);

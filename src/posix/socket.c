@@ -18,7 +18,7 @@
 
 static int setopt_int(int fd, int level, int name, int value)
 {
-    return setsockopt(fd, level, name, &value, sizeof value) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(setsockopt)(fd, level, name, &value, sizeof value) == 0 ? 0 : xsock__sys_error();
 }
 
 /* What every socket gets at birth, whether made by socket(), accept() or
@@ -26,7 +26,7 @@ static int setopt_int(int fd, int level, int name, int value)
  * and no SIGPIPE where MSG_NOSIGNAL does not exist. */
 static int born(int fd, int cloexec_done)
 {
-    if (!cloexec_done && fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return xsock__sys_error();
+    if (!cloexec_done && XSOCK__OS(fcntl)(fd, F_SETFD, FD_CLOEXEC) != 0) return xsock__sys_error();
 #if defined(SO_NOSIGPIPE) && !defined(MSG_NOSIGNAL)
     return setopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #else
@@ -37,7 +37,7 @@ static int born(int fd, int cloexec_done)
 static int close_keep_error(int fd, int r)
 {
     int native = xsock_last_native_error();
-    close(fd);
+    XSOCK__OS(close)(fd);
     xsock__set_native_error(native);
     return r;
 }
@@ -46,10 +46,10 @@ int xsock__sys_open(xsock_t *out, int af, int type)
 {
     int st = type == XSOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM, fd, r, cloexec = 0;
 #ifdef SOCK_CLOEXEC
-    fd = socket(af, st | SOCK_CLOEXEC, 0);
+    fd = XSOCK__OS(socket)(af, st | SOCK_CLOEXEC, 0);
     cloexec = 1;
 #else
-    fd = socket(af, st, 0);
+    fd = XSOCK__OS(socket)(af, st, 0);
 #endif
     if (fd < 0) return xsock__sys_error();
     if ((r = born(fd, cloexec)) < 0) return close_keep_error(fd, r);
@@ -69,19 +69,19 @@ int xsock__sys_close(xsock_t s)
 {
     /* After EINTR the descriptor is gone on Linux and unspecified elsewhere:
      * never retry, or another thread's new descriptor might be closed. */
-    if (close(s) != 0 && errno != EINTR) return xsock__sys_error();
+    if (XSOCK__OS(close)(s) != 0 && errno != EINTR) return xsock__sys_error();
     return 0;
 }
 
 int xsock__sys_bind(xsock_t s, const xsock_addr *addr)
 {
-    return bind(s, XSOCK__CSA(addr), (socklen_t)addr->len) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(bind)(s, XSOCK__CSA(addr), (socklen_t)addr->len) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_listen(xsock_t s, int backlog)
 {
     if (backlog < 0 || backlog > SOMAXCONN) backlog = SOMAXCONN;
-    return listen(s, backlog) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(listen)(s, backlog) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
@@ -92,9 +92,9 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
     int fd, r;
     do {
 #ifdef XSOCK__HAVE_ACCEPT4
-        fd = accept4(s, XSOCK__SA(a), &len, SOCK_CLOEXEC);
+        fd = XSOCK__OS(accept4)(s, XSOCK__SA(a), &len, SOCK_CLOEXEC);
 #else
-        fd = accept(s, XSOCK__SA(a), &len);
+        fd = XSOCK__OS(accept)(s, XSOCK__SA(a), &len);
 #endif
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) return xsock__sys_error();
@@ -103,7 +103,7 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
 #else
     /* macOS copies the listener's O_NONBLOCK; we promise a blocking socket. */
     r = born(fd, 0);
-    if (r == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+    if (r == 0 && XSOCK__OS(fcntl)(fd, F_SETFL, XSOCK__OS(fcntl)(fd, F_GETFL) & ~O_NONBLOCK) != 0)
         r = xsock__sys_error();
 #endif
     if (r < 0) return close_keep_error(fd, r);
@@ -115,7 +115,7 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
 int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 {
     int r;
-    if (connect(s, XSOCK__CSA(addr), (socklen_t)addr->len) == 0) return 0;
+    if (XSOCK__OS(connect)(s, XSOCK__CSA(addr), (socklen_t)addr->len) == 0) return 0;
     if (errno != EINTR) return xsock__sys_error();
     /* An interrupted connect goes on in the background: wait for it. */
     r = xsock__sys_wait(s, XSOCK_POLLOUT, -1);
@@ -126,7 +126,7 @@ int xsock__sys_socket_error(xsock_t s)
 {
     int err = 0;
     socklen_t len = sizeof err;
-    if (getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return xsock__sys_error();
+    if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return xsock__sys_error();
     if (err == 0) return 0;
     xsock__set_native_error(err);
     return xsock__sys_map_error(err);
@@ -134,16 +134,16 @@ int xsock__sys_socket_error(xsock_t s)
 
 int xsock__sys_get_nonblocking(xsock_t s)
 {
-    int fl = fcntl(s, F_GETFL);
+    int fl = XSOCK__OS(fcntl)(s, F_GETFL);
     return fl < 0 ? xsock__sys_error() : (fl & O_NONBLOCK) != 0;
 }
 
 int xsock__sys_set_nonblocking(xsock_t s, int on)
 {
-    int fl = fcntl(s, F_GETFL);
+    int fl = XSOCK__OS(fcntl)(s, F_GETFL);
     if (fl < 0) return xsock__sys_error();
     fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
-    return fcntl(s, F_SETFL, fl) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(fcntl)(s, F_SETFL, fl) == 0 ? 0 : xsock__sys_error();
 }
 
 /* The error path of every transfer. EAGAIN means "would block" on a
@@ -174,7 +174,7 @@ static XSOCK__NOINLINE xsock_ssize_t send_failed(const transfer *t)
 {
     ssize_t n;
     while (errno == EINTR)
-        if ((n = send(t->s, t->buf, t->len, XSOCK__SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
+        if ((n = XSOCK__OS(send)(t->s, t->buf, t->len, XSOCK__SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
     return transfer_error(t->s);
 }
 
@@ -182,7 +182,7 @@ static XSOCK__NOINLINE xsock_ssize_t recv_failed(const transfer *t)
 {
     ssize_t n;
     while (errno == EINTR)
-        if ((n = recv(t->s, t->buf, t->len, 0)) >= 0) return (xsock_ssize_t)n;
+        if ((n = XSOCK__OS(recv)(t->s, t->buf, t->len, 0)) >= 0) return (xsock_ssize_t)n;
     return transfer_error(t->s);
 }
 
@@ -193,7 +193,7 @@ xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
     t.s = s;
     t.buf = (void *)buf;
     t.len = len;
-    n = send(s, buf, len, XSOCK__SEND_FLAGS);
+    n = XSOCK__OS(send)(s, buf, len, XSOCK__SEND_FLAGS);
     return n >= 0 ? (xsock_ssize_t)n : send_failed(&t);
 }
 
@@ -204,14 +204,14 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
     t.s = s;
     t.buf = buf;
     t.len = len;
-    n = recv(s, buf, len, 0);
+    n = XSOCK__OS(recv)(s, buf, len, 0);
     return n >= 0 ? (xsock_ssize_t)n : recv_failed(&t);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
     ssize_t n;
-    do n = sendto(s, buf, len, XSOCK__SEND_FLAGS, XSOCK__CSA(to), (socklen_t)to->len);
+    do n = XSOCK__OS(sendto)(s, buf, len, XSOCK__SEND_FLAGS, XSOCK__CSA(to), (socklen_t)to->len);
     while (n < 0 && errno == EINTR);
     return n >= 0 ? (xsock_ssize_t)n : transfer_error(s);
 }
@@ -232,7 +232,7 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
     msg.msg_namelen = (socklen_t)sizeof a->storage;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    do n = recvmsg(s, &msg, 0);
+    do n = XSOCK__OS(recvmsg)(s, &msg, 0);
     while (n < 0 && errno == EINTR);
     if (n < 0) return transfer_error(s);
     a->len = (int)msg.msg_namelen;
@@ -243,14 +243,14 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
 int xsock__sys_shutdown(xsock_t s, int how)
 {
     int h = how == XSOCK_SHUT_RD ? SHUT_RD : how == XSOCK_SHUT_WR ? SHUT_WR : SHUT_RDWR;
-    return shutdown(s, h) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(shutdown)(s, h) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_local_addr(xsock_t s, xsock_addr *out)
 {
     socklen_t len = (socklen_t)sizeof out->storage;
     memset(out, 0, sizeof *out);
-    if (getsockname(s, XSOCK__SA(out), &len) != 0) return xsock__sys_error();
+    if (XSOCK__OS(getsockname)(s, XSOCK__SA(out), &len) != 0) return xsock__sys_error();
     out->len = (int)len;
     return 0;
 }
@@ -259,7 +259,7 @@ int xsock__sys_peer_addr(xsock_t s, xsock_addr *out)
 {
     socklen_t len = (socklen_t)sizeof out->storage;
     memset(out, 0, sizeof *out);
-    if (getpeername(s, XSOCK__SA(out), &len) != 0) return xsock__sys_error();
+    if (XSOCK__OS(getpeername)(s, XSOCK__SA(out), &len) != 0) return xsock__sys_error();
     out->len = (int)len;
     return 0;
 }
@@ -290,12 +290,12 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
         tv.tv_sec = value / 1000;
         tv.tv_usec = (value % 1000) * 1000;
         name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
-        return setsockopt(s, SOL_SOCKET, name, &tv, sizeof tv) == 0 ? 0 : xsock__sys_error();
+        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, name, &tv, sizeof tv) == 0 ? 0 : xsock__sys_error();
     } else { /* XSOCK_OPT_LINGER */
         struct linger l;
         l.l_onoff = value >= 0;
         l.l_linger = value >= 0 ? value : 0;
-        return setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
+        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
     }
 }
 
@@ -314,7 +314,7 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
     socklen_t len;
     if (int_option(opt, &level, &name)) {
         len = sizeof v;
-        if (getsockopt(s, level, name, &v, &len) != 0) return option_error();
+        if (XSOCK__OS(getsockopt)(s, level, name, &v, &len) != 0) return option_error();
         if (opt == XSOCK_OPT_RCVBUF || opt == XSOCK_OPT_SNDBUF) {
 #ifdef __linux__
             v /= 2; /* Linux doubles the size it is given and reports the double */
@@ -329,14 +329,14 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
         struct timeval tv;
         len = sizeof tv;
         name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
-        if (getsockopt(s, SOL_SOCKET, name, &tv, &len) != 0) return xsock__sys_error();
+        if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, name, &tv, &len) != 0) return xsock__sys_error();
         /* The kernel keeps ticks: round back to the millisecond it was given. */
         *value = (int)(tv.tv_sec * 1000 + (tv.tv_usec + 500) / 1000);
         return 0;
     } else { /* XSOCK_OPT_LINGER */
         struct linger l;
         len = sizeof l;
-        if (getsockopt(s, SOL_SOCKET, SO_LINGER, &l, &len) != 0) return xsock__sys_error();
+        if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_LINGER, &l, &len) != 0) return xsock__sys_error();
         *value = l.l_onoff ? l.l_linger : -1;
         return 0;
     }
@@ -346,14 +346,14 @@ int xsock__sys_socketpair(xsock_t pair[2])
 {
     int fds[2], r, cloexec = 0;
 #ifdef SOCK_CLOEXEC
-    r = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+    r = XSOCK__OS(socketpair)(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
     cloexec = 1;
 #else
-    r = socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+    r = XSOCK__OS(socketpair)(AF_UNIX, SOCK_STREAM, 0, fds);
 #endif
     if (r != 0) return xsock__sys_error();
     if ((r = born(fds[0], cloexec)) < 0 || (r = born(fds[1], cloexec)) < 0) {
-        close(fds[0]);
+        XSOCK__OS(close)(fds[0]);
         return close_keep_error(fds[1], r);
     }
     pair[0] = fds[0];

@@ -57,7 +57,7 @@ static int reserve_locked(void)
     size_t n;
     if (len < cap) return 0;
     n = cap ? cap * 2 : 16;
-    if (n > (size_t)-1 / sizeof *set || (p = (SOCKET *)realloc(set, n * sizeof *set)) == NULL)
+    if (n > (size_t)-1 / sizeof *set || (p = (SOCKET *)XSOCK__OS(realloc)(set, n * sizeof *set)) == NULL)
         return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
     set = p;
     cap = n;
@@ -79,7 +79,7 @@ int xsock__sys_set_nonblocking(xsock_t s, int on)
     int r = 0;
     AcquireSRWLockExclusive(&lock);
     if (on) r = reserve_locked();
-    if (r == 0 && ioctlsocket(XSOCK__S(s), FIONBIO, &mode) != 0) r = xsock__sys_error();
+    if (r == 0 && XSOCK__OS(ioctlsocket)(XSOCK__S(s), (long)FIONBIO, &mode) != 0) r = xsock__sys_error();
     if (r == 0 && on) insert_locked(XSOCK__S(s));
     if (r == 0 && !on) remove_locked(XSOCK__S(s));
     ReleaseSRWLockExclusive(&lock);
@@ -99,7 +99,7 @@ void xsock__win_nb_forget(SOCKET s)
 void xsock__win_nb_clear(void)
 {
     AcquireSRWLockExclusive(&lock);
-    free(set);
+    XSOCK__OS(free)(set);
     set = NULL;
     len = cap = 0;
     ReleaseSRWLockExclusive(&lock);

@@ -39,14 +39,14 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
     struct linger l;
     if (int_option(opt, &level, &name)) {
         DWORD v = (DWORD)value; /* the caller checked value >= 0 */
-        return setsockopt(XSOCK__S(s), level, name, (const char *)&v, (int)sizeof v) == 0
+        return XSOCK__OS(setsockopt)(XSOCK__S(s), level, name, (const char *)&v, (int)sizeof v) == 0
                    ? 0
                    : option_error();
     }
     /* XSOCK_OPT_LINGER; the caller kept value within u_short. */
     l.l_onoff = (u_short)(value >= 0);
     l.l_linger = (u_short)(value >= 0 ? value : 0);
-    return setsockopt(XSOCK__S(s), SOL_SOCKET, SO_LINGER, (const char *)&l, (int)sizeof l) == 0
+    return XSOCK__OS(setsockopt)(XSOCK__S(s), SOL_SOCKET, SO_LINGER, (const char *)&l, (int)sizeof l) == 0
                ? 0
                : option_error();
 }
@@ -60,7 +60,7 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
          * or DWORD: start from zero so that any width reads right. */
         DWORD v = 0;
         len = (int)sizeof v;
-        if (getsockopt(XSOCK__S(s), level, name, (char *)&v, &len) != 0) return option_error();
+        if (XSOCK__OS(getsockopt)(XSOCK__S(s), level, name, (char *)&v, &len) != 0) return option_error();
         if (opt == XSOCK_OPT_RCVBUF || opt == XSOCK_OPT_SNDBUF || opt == XSOCK_OPT_RCVTIMEO ||
             opt == XSOCK_OPT_SNDTIMEO)
             *value = v > (DWORD)INT_MAX ? INT_MAX : (int)v;
@@ -70,7 +70,7 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
     }
     memset(&l, 0, sizeof l);
     len = (int)sizeof l;
-    if (getsockopt(XSOCK__S(s), SOL_SOCKET, SO_LINGER, (char *)&l, &len) != 0)
+    if (XSOCK__OS(getsockopt)(XSOCK__S(s), SOL_SOCKET, SO_LINGER, (char *)&l, &len) != 0)
         return option_error();
     *value = l.l_onoff ? (int)l.l_linger : -1;
     return 0;

@@ -11,7 +11,7 @@
 fd_set *xsock__win_set_alloc(size_t n)
 {
     if (n > ((size_t)-1 - offsetof(fd_set, fd_array)) / sizeof(SOCKET)) return NULL;
-    return (fd_set *)malloc(offsetof(fd_set, fd_array) + n * sizeof(SOCKET));
+    return (fd_set *)XSOCK__OS(malloc)(offsetof(fd_set, fd_array) + n * sizeof(SOCKET));
 }
 
 static int cmp_socket(const void *a, const void *b)
@@ -71,7 +71,7 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
     for (k = 0; k < 3; k++) {
         set[k] = valid <= FD_SETSIZE ? &stack[k] : xsock__win_set_alloc(valid);
         if (set[k] == NULL) {
-            while (k-- > 0) free(set[k]);
+            while (k-- > 0) XSOCK__OS(free)(set[k]);
             return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
         }
         set[k]->fd_count = 0;
@@ -87,7 +87,7 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
     /* A closed or foreign handle gives WSAENOTSOCK: XSOCK_EBADF. */
-    r = select(0, set[0], set[1], set[2], timeout_ms < 0 ? NULL : &tv);
+    r = XSOCK__OS(select)(0, set[0], set[1], set[2], timeout_ms < 0 ? NULL : &tv);
     if (r == SOCKET_ERROR) {
         r = xsock__sys_error();
     } else if (r > 0) {
@@ -100,7 +100,7 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
         r = ready;
     }
     if (valid > FD_SETSIZE)
-        for (k = 0; k < 3; k++) free(set[k]);
+        for (k = 0; k < 3; k++) XSOCK__OS(free)(set[k]);
     return r;
 }
 

@@ -3,7 +3,14 @@
  * socket, so its cost grows with the sockets watched, like POSIX's poll
  * fallback. The sockets are kept sorted by handle, so add, modify and
  * remove find theirs by binary search. A wait is woken through a
- * socketpair: select watches only sockets. */
+ * socketpair: select watches only sockets.
+ *
+ * Not WSAPoll: before Windows 10 2004 it never reports a refused connect.
+ * Not AFD_POLL through \Device\Afd (wepoll, libuv, mio), the one way to pay
+ * per ready socket instead of per watched one: an undocumented driver
+ * interface whose helpers (an AFD handle, SIO_BASE_HANDLE) have failed
+ * under Wine before (mio #1444), and the suite must pass there. It could
+ * take select's place behind these same calls if the cost ever matters. */
 #include "win32/win32.h"
 #ifdef _WIN32
 
@@ -44,7 +51,7 @@ static size_t find(const xsock_poller *p, SOCKET s, int *found)
 static int check_open(SOCKET s)
 {
     int type, len = (int)sizeof type;
-    return getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 ? 0 : xsock__sys_error();
 }
 
 static void drop(xsock_poller *p, size_t i)
@@ -55,11 +62,11 @@ static void drop(xsock_poller *p, size_t i)
 
 int xsock__sys_poller_create(xsock_poller **out)
 {
-    xsock_poller *p = (xsock_poller *)calloc(1, sizeof *p);
+    xsock_poller *p = (xsock_poller *)XSOCK__OS(calloc)(1, sizeof *p);
     int r;
     if (p == NULL) return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
     if ((r = xsock__sys_socketpair(p->wake)) < 0) {
-        free(p);
+        XSOCK__OS(free)(p);
         return r;
     }
     /* A wake never blocks (a full buffer already holds one), nor a drain. */
@@ -81,7 +88,7 @@ int xsock__sys_poller_add(xsock_poller *p, xsock_t s, int events, void *udata)
     if (p->n == p->cap) {
         size_t n = p->cap ? p->cap * 2 : 16;
         struct entry *e;
-        if (n > (size_t)-1 / sizeof *e || (e = (struct entry *)realloc(p->e, n * sizeof *e)) == NULL)
+        if (n > (size_t)-1 / sizeof *e || (e = (struct entry *)XSOCK__OS(realloc)(p->e, n * sizeof *e)) == NULL)
             return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
         p->e = e;
         p->cap = n;
@@ -123,12 +130,12 @@ static int fit_sets(xsock_poller *p)
     want = want < 64 ? 64 : want * 2;
     for (k = 0; k < 3; k++) {
         if ((s[k] = xsock__win_set_alloc(want)) == NULL) {
-            while (k-- > 0) free(s[k]);
+            while (k-- > 0) XSOCK__OS(free)(s[k]);
             return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
         }
     }
     for (k = 0; k < 3; k++) {
-        free(p->set[k]);
+        XSOCK__OS(free)(p->set[k]);
         p->set[k] = s[k];
     }
     p->setcap = want;
@@ -151,7 +158,7 @@ static int pw_select(xsock_poller *p, int timeout_ms)
     }
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
-    r = select(0, p->set[0], p->set[1], p->set[2], timeout_ms < 0 ? NULL : &tv);
+    r = XSOCK__OS(select)(0, p->set[0], p->set[1], p->set[2], timeout_ms < 0 ? NULL : &tv);
     return r == SOCKET_ERROR ? xsock__sys_error() : r;
 }
 
@@ -249,9 +256,9 @@ void xsock__sys_poller_destroy(xsock_poller *p)
     int k;
     xsock__sys_close(p->wake[0]);
     xsock__sys_close(p->wake[1]);
-    for (k = 0; k < 3; k++) free(p->set[k]);
-    free(p->e);
-    free(p);
+    for (k = 0; k < 3; k++) XSOCK__OS(free)(p->set[k]);
+    XSOCK__OS(free)(p->e);
+    XSOCK__OS(free)(p);
 }
 
 const char *xsock__sys_poller_backend(const xsock_poller *p)

@@ -15,7 +15,7 @@
 
 static int setopt_int(SOCKET s, int level, int name, int value)
 {
-    return setsockopt(s, level, name, (const char *)&value, (int)sizeof value) == 0
+    return XSOCK__OS(setsockopt)(s, level, name, (const char *)&value, (int)sizeof value) == 0
                ? 0
                : xsock__sys_error();
 }
@@ -23,7 +23,7 @@ static int setopt_int(SOCKET s, int level, int name, int value)
 static int close_keep_error(SOCKET s, int r)
 {
     int native = xsock_last_native_error();
-    closesocket(s);
+    XSOCK__OS(closesocket)(s);
     xsock__set_native_error(native);
     return r;
 }
@@ -35,10 +35,10 @@ static int adopt_accepted(SOCKET s)
     /* A handle value is reused as soon as it is free: forget any old
      * socket of this value that was closed without xsock_close. */
     xsock__win_nb_forget(s);
-    if (!SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0)) return xsock__sys_error();
+    if (!XSOCK__OS(SetHandleInformation)((HANDLE)s, HANDLE_FLAG_INHERIT, 0)) return xsock__sys_error();
     /* accept() copies the listener's non-blocking mode; Linux does not,
      * and the header promises Linux's blocking socket. */
-    return ioctlsocket(s, FIONBIO, &off) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(ioctlsocket)(s, (long)FIONBIO, &off) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_open(xsock_t *out, int af, int type)
@@ -48,14 +48,14 @@ int xsock__sys_open(xsock_t *out, int af, int type)
     if ((r = xsock__sys_startup()) < 0) return r;
     /* WSA_FLAG_OVERLAPPED is what socket() would give: SO_RCVTIMEO and
      * friends work, and so would IOCP. */
-    s = WSASocketW(af, st, 0, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    s = XSOCK__OS(WSASocketW)(af, st, 0, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET && WSAGetLastError() == WSAEINVAL) {
         /* Windows before 7 SP1 does not know the flag: clear it after. */
-        s = WSASocketW(af, st, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+        s = XSOCK__OS(WSASocketW)(af, st, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
         inherit_done = 0;
     }
     if (s == INVALID_SOCKET) return xsock__sys_error();
-    if (!inherit_done && !SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0))
+    if (!inherit_done && !XSOCK__OS(SetHandleInformation)((HANDLE)s, HANDLE_FLAG_INHERIT, 0))
         return close_keep_error(s, xsock__sys_error());
     xsock__win_nb_forget(s); /* see adopt_accepted */
     /* Windows' SO_REUSEADDR would let another process bind over a live
@@ -73,7 +73,7 @@ int xsock__sys_open(xsock_t *out, int af, int type)
          * an unconnected socket. Best effort: without it UDP still works. */
         BOOL report = FALSE;
         DWORD got = 0;
-        WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, NULL, 0, &got, NULL, NULL);
+        XSOCK__OS(WSAIoctl)(s, SIO_UDP_CONNRESET, &report, sizeof report, NULL, 0, &got, NULL, NULL);
     }
     *out = (xsock_t)s;
     return 0;
@@ -84,25 +84,25 @@ int xsock__sys_close(xsock_t s)
     u_long off = 0;
     /* First: once closesocket returns, another thread may get this value. */
     xsock__win_nb_forget(XSOCK__S(s));
-    if (closesocket(XSOCK__S(s)) == 0) return 0;
+    if (XSOCK__OS(closesocket)(XSOCK__S(s)) == 0) return 0;
     /* A non-blocking socket with SO_LINGER on is not closed but refused
      * with WSAEWOULDBLOCK; POSIX close lingers whatever the mode. */
-    if (WSAGetLastError() == WSAEWOULDBLOCK && ioctlsocket(XSOCK__S(s), FIONBIO, &off) == 0 &&
-        closesocket(XSOCK__S(s)) == 0)
+    if (WSAGetLastError() == WSAEWOULDBLOCK && XSOCK__OS(ioctlsocket)(XSOCK__S(s), (long)FIONBIO, &off) == 0 &&
+        XSOCK__OS(closesocket)(XSOCK__S(s)) == 0)
         return 0;
     return xsock__sys_error();
 }
 
 int xsock__sys_bind(xsock_t s, const xsock_addr *addr)
 {
-    return bind(XSOCK__S(s), CSA(addr), addr->len) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(bind)(XSOCK__S(s), CSA(addr), addr->len) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_listen(xsock_t s, int backlog)
 {
     /* Windows' SOMAXCONN is INT_MAX, "as many as the system allows". */
     if (backlog < 0) backlog = SOMAXCONN;
-    return listen(XSOCK__S(s), backlog) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(listen)(XSOCK__S(s), backlog) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
@@ -110,12 +110,14 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
     xsock_addr tmp;
     xsock_addr *a = peer ? peer : &tmp;
     int len = (int)sizeof a->storage, r;
-    SOCKET c = accept(XSOCK__S(s), SA(a), &len);
+    SOCKET c = XSOCK__OS(accept)(XSOCK__S(s), SA(a), &len);
     if (c == INVALID_SOCKET) {
         int e = WSAGetLastError();
         /* A connection reset while it waited in the backlog: BSD and macOS
-         * say ECONNABORTED for that, which servers know to skip. */
-        if (e == WSAECONNRESET) return xsock__fail(XSOCK_ECONNABORTED, e);
+         * say ECONNABORTED for that, which servers know to skip. Windows
+         * says WSAECONNRESET, Wine 8 WSAENOTCONN (accept on a socket that
+         * does not listen is WSAEINVAL, so nothing else means that here). */
+        if (e == WSAECONNRESET || e == WSAENOTCONN) return xsock__fail(XSOCK_ECONNABORTED, e);
         return xsock__sys_error();
     }
     if ((r = adopt_accepted(c)) < 0) return close_keep_error(c, r);
@@ -153,9 +155,9 @@ static void no_syn_retries(SOCKET s)
     memset(&p, 0, sizeof p);
     p.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
     p.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
-    if (WSAIoctl(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL) != 0) {
+    if (XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL) != 0) {
         p.MaxSynRetransmissions = 1;
-        WSAIoctl(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL);
+        XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL);
     }
 }
 
@@ -163,7 +165,7 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 {
     int e;
     if (is_loopback(addr)) no_syn_retries(XSOCK__S(s));
-    if (connect(XSOCK__S(s), CSA(addr), addr->len) == 0) return 0;
+    if (XSOCK__OS(connect)(XSOCK__S(s), CSA(addr), addr->len) == 0) return 0;
     e = WSAGetLastError();
     /* Winsock's "in progress" for a non-blocking connect. */
     if (e == WSAEWOULDBLOCK) return xsock__fail(XSOCK_EINPROGRESS, e);
@@ -173,7 +175,7 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 int xsock__sys_socket_error(xsock_t s)
 {
     int err = 0, len = (int)sizeof err;
-    if (getsockopt(XSOCK__S(s), SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
+    if (XSOCK__OS(getsockopt)(XSOCK__S(s), SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
         return xsock__sys_error();
     if (err == 0) return 0;
     return xsock__fail(xsock__sys_map_error(err), err);
@@ -194,13 +196,13 @@ static xsock_ssize_t transfer_error(void)
 
 xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
 {
-    int n = send(XSOCK__S(s), (const char *)buf, (int)len, 0);
+    int n = XSOCK__OS(send)(XSOCK__S(s), (const char *)buf, (int)len, 0);
     return n >= 0 ? (xsock_ssize_t)n : transfer_error();
 }
 
 xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 {
-    int n = recv(XSOCK__S(s), (char *)buf, (int)len, 0);
+    int n = XSOCK__OS(recv)(XSOCK__S(s), (char *)buf, (int)len, 0);
     if (n >= 0) return n;
     /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
     if (WSAGetLastError() == WSAESHUTDOWN) return 0;
@@ -209,7 +211,7 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
-    int n = sendto(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
+    int n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
     return n >= 0 ? (xsock_ssize_t)n : transfer_error();
 }
 
@@ -219,7 +221,7 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
     xsock_addr *a = from ? from : &tmp;
     int alen = (int)sizeof a->storage, n;
     memset(a, 0, sizeof *a);
-    n = recvfrom(XSOCK__S(s), (char *)buf, (int)len, 0, SA(a), &alen);
+    n = XSOCK__OS(recvfrom)(XSOCK__S(s), (char *)buf, (int)len, 0, SA(a), &alen);
     /* A connected stream socket leaves the address alone: say "none". */
     a->len = SA(a)->sa_family != 0 ? alen : 0;
     if (n >= 0) return n;
@@ -231,7 +233,7 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
 int xsock__sys_shutdown(xsock_t s, int how)
 {
     int h = how == XSOCK_SHUT_RD ? SD_RECEIVE : how == XSOCK_SHUT_WR ? SD_SEND : SD_BOTH;
-    return shutdown(XSOCK__S(s), h) == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(shutdown)(XSOCK__S(s), h) == 0 ? 0 : xsock__sys_error();
 }
 
 /* Linux names an unbound socket's address as the wildcard of its family
@@ -240,7 +242,7 @@ static int unbound_addr(SOCKET s, xsock_addr *out)
 {
     WSAPROTOCOL_INFOW info;
     int len = (int)sizeof info, native = WSAGetLastError();
-    if (getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &len) != 0)
+    if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &len) != 0)
         return xsock__fail(XSOCK_EINVAL, native);
     memset(out, 0, sizeof *out);
     SA(out)->sa_family = (ADDRESS_FAMILY)info.iAddressFamily;
@@ -256,7 +258,7 @@ int xsock__sys_local_addr(xsock_t s, xsock_addr *out)
 {
     int len = (int)sizeof out->storage;
     memset(out, 0, sizeof *out);
-    if (getsockname(XSOCK__S(s), SA(out), &len) != 0) {
+    if (XSOCK__OS(getsockname)(XSOCK__S(s), SA(out), &len) != 0) {
         if (WSAGetLastError() == WSAEINVAL) return unbound_addr(XSOCK__S(s), out);
         return xsock__sys_error();
     }
@@ -268,7 +270,7 @@ int xsock__sys_peer_addr(xsock_t s, xsock_addr *out)
 {
     int len = (int)sizeof out->storage;
     memset(out, 0, sizeof *out);
-    if (getpeername(XSOCK__S(s), SA(out), &len) != 0) return xsock__sys_error();
+    if (XSOCK__OS(getpeername)(XSOCK__S(s), SA(out), &len) != 0) return xsock__sys_error();
     out->len = len;
     return 0;
 }

@@ -108,12 +108,12 @@ static int try_pair(int af, xsock_t pair[2])
     }
 
     native = xsock_last_native_error();
-    closesocket(XSOCK__S(lst));
+    XSOCK__OS(closesocket)(XSOCK__S(lst));
     /* The file's name is no longer needed once both ends are connected. */
     if (bound_file) DeleteFileA(path);
     if (r != 0) {
-        if (a != XSOCK_INVALID) closesocket(XSOCK__S(a));
-        if (b != XSOCK_INVALID) closesocket(XSOCK__S(b));
+        if (a != XSOCK_INVALID) XSOCK__OS(closesocket)(XSOCK__S(a));
+        if (b != XSOCK_INVALID) XSOCK__OS(closesocket)(XSOCK__S(b));
     } else {
         pair[0] = a;
         pair[1] = b;

@@ -6,6 +6,7 @@
 /* Outside the guard: elsewhere each file then still declares something,
  * as ISO C wants of a translation unit, and compiles to nothing. */
 #include "xsock_internal.h"
+#include "fault.h" /* XSOCK__OS(): the OS calls, which tests may fake */
 
 #ifdef _WIN32
 

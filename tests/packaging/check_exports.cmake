@@ -8,8 +8,9 @@ if(LIB MATCHES "\\.dll$")
   # The PE export table; objdump (MinGW) or dumpbin (MSVC) can read it.
   if(OBJDUMP)
     execute_process(COMMAND "${OBJDUMP}" -p "${LIB}" OUTPUT_VARIABLE dump RESULT_VARIABLE rc)
-    string(REGEX MATCH "\\[Ordinal/Name Pointer\\] Table[^\n]*\n(.*)" table "${dump}")
-    string(REGEX MATCHALL "\\[ *[0-9]+\\] [A-Za-z_][A-Za-z0-9_]*" rows "${CMAKE_MATCH_1}")
+    # The table's rows run up to the first empty line.
+    string(REGEX MATCH "\\[Ordinal/Name Pointer\\] Table[^\n]*\n([^\n]+\n)*" table "${dump}")
+    string(REGEX MATCHALL "\n\t\\[ *[0-9]+\\] [A-Za-z_][A-Za-z0-9_]*" rows "${table}")
     list(TRANSFORM rows REPLACE ".* " "")
   elseif(DUMPBIN)
     execute_process(COMMAND "${DUMPBIN}" /exports "${LIB}" OUTPUT_VARIABLE dump RESULT_VARIABLE rc)

@@ -27,6 +27,7 @@ int main(void)
 {
     xsock_t listener, client, server;
     xsock_addr local;
+    xsock_pollfd pfd;
     char buf[5] = {0};
     int r;
 
@@ -46,6 +47,9 @@ int main(void)
     /* The connect completes from the backlog: no thread needed to accept. */
     r = xsock_tcp_connect(&client, "127.0.0.1", xsock_addr_port(&local), 10000);
     if (r < 0) return fail("connect", r);
+    pfd.sock = listener;
+    pfd.events = XSOCK_POLLIN;
+    if ((r = xsock_poll(&pfd, 1, 10000)) != 1) return fail("poll for the connection", r);
     if ((r = xsock_accept(listener, &server, NULL)) < 0) return fail("accept", r);
     if ((r = xsock_set_option(server, XSOCK_OPT_RCVTIMEO, 10000)) < 0) return fail("rcvtimeo", r);
     if ((r = (int)xsock_send_all(client, "ping", 4)) != 4) return fail("send_all", r);

@@ -12,6 +12,7 @@
 cmake_minimum_required(VERSION 3.16)
 
 set(prefix "${WORK}/prefix")
+set(RUN_TIMEOUT 120) # for one consumer program, Wine's start-up included
 
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
@@ -31,7 +32,7 @@ function(build_and_run source binary)
   if(GENERATOR_TOOLSET)
     list(APPEND args -T "${GENERATOR_TOOLSET}")
   endif()
-  if(MAKE_PROGRAM)
+  if(MAKE_PROGRAM AND NOT GENERATOR MATCHES "^(Visual Studio|Xcode)")
     list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
   endif()
   if(TOOLCHAIN_FILE)
@@ -54,10 +55,11 @@ function(build_and_run source binary)
   endif()
   execute_process(COMMAND "${CTEST}" -N -C "${CONFIG}" WORKING_DIRECTORY "${binary}"
                   OUTPUT_VARIABLE listed)
-  if(NOT listed MATCHES "Total Tests: 1\n")
+  if(NOT listed MATCHES "Total Tests: 1[\r\n]")
     message(FATAL_ERROR "expected exactly the project's own test, got:\n${listed}")
   endif()
-  run("${CTEST}" --output-on-failure -C "${CONFIG}" WORKING_DIRECTORY "${binary}")
+  run("${CTEST}" --output-on-failure --timeout ${RUN_TIMEOUT} -C "${CONFIG}"
+      WORKING_DIRECTORY "${binary}")
 endfunction()
 
 if(STEP STREQUAL "install")
@@ -116,6 +118,10 @@ elseif(STEP STREQUAL "pkg_config")
   endif()
   separate_arguments(cflags UNIX_COMMAND "${cflags}")
   separate_arguments(libs UNIX_COMMAND "${libs}")
+  if(SHARED)
+    # The MinGW toolchain's -static would hide the DLL's import library.
+    set(EXE_LINKER_FLAGS "")
+  endif()
   separate_arguments(link_flags UNIX_COMMAND "${EXE_LINKER_FLAGS} ${EXTRA_FLAGS}")
   set(dir "${WORK}/pkg_config")
   file(REMOVE_RECURSE "${dir}")
@@ -130,7 +136,7 @@ elseif(STEP STREQUAL "pkg_config")
   run("${C_COMPILER}" -std=c99 -Wall -Wextra -pedantic -Werror ${cflags} "-DXSOCK_EXPECT_SHARED=${SHARED}"
       "-DXSOCK_EXPECT_VERSION=\"${modversion}\"" "${XSOCK_SOURCE_DIR}/tests/packaging/consumer.c"
       -o "${exe}" ${libs} ${link_flags})
-  run(${EMULATOR} "${exe}")
+  run(${EMULATOR} "${exe}" TIMEOUT ${RUN_TIMEOUT})
 
 elseif(STEP STREQUAL "add_subdirectory" OR STEP STREQUAL "FetchContent")
   build_and_run("${XSOCK_SOURCE_DIR}/tests/packaging/parent" "${WORK}/${STEP}"

@@ -1,0 +1,18 @@
+# The concurrent echo servers under load (soak_driver.c), for CTest:
+# soak.<server>.<test>. Included by CMakeLists.txt with XSOCK_BUILD_TESTS.
+# The driver compiles in test_driver.c's process code and counts the
+# server's descriptors with tests/open_handles.h.
+xsock_example(examples_soak_driver soak_driver.c)
+target_include_directories(examples_soak_driver PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+add_dependencies(examples_soak_driver echo_server_threads echo_server_poll)
+if(CMAKE_CROSSCOMPILING)
+  set(soak_timeout 300) # Wine: smaller counts, but every call is slower
+else()
+  set(soak_timeout 180)
+endif()
+foreach(server echo_server_threads echo_server_poll)
+  foreach(test cycles crowd misbehaving slow_reader)
+    add_test(NAME soak.${server}.${test} COMMAND examples_soak_driver ${server} ${test})
+    set_tests_properties(soak.${server}.${test} PROPERTIES TIMEOUT ${soak_timeout})
+  endforeach()
+endforeach()
