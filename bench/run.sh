@@ -22,7 +22,7 @@ jobs=${JOBS:-2}
 echo "== building xsock_bench (Release) in $build" >&2
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DXSOCK_BUILD_TESTS=OFF \
   -DXSOCK_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target xsock_bench >/dev/null
+cmake --build "$build" -j "$jobs" --target xsock_bench xsock_poller_idle >/dev/null
 bench=$build/bench/xsock_bench
 common="--runs $runs --seconds $secs"
 
@@ -54,6 +54,8 @@ run "pingpong, threads free to move" "$bench" pingpong $common
 run "throughput" "$bench" throughput $common
 run "accept" "$bench" accept $common
 run "echo (poller server, one raw client thread)" "$bench" echo $common
+run "poller: one wait among 5,000 idle clients (epoll or kqueue against the poll fallback)" \
+  "$build/bench/xsock_poller_idle" 5000 2000
 
 # ---- callgrind: instructions, which the load of the machine cannot blur ----------------
 # Every count is taken for N and 2N operations and differenced, so start-up
