@@ -179,8 +179,6 @@ int xsock__poller_pipe(int fds[2]);
 /* Writes a wake byte (a full pipe already holds one); drains them all. */
 int xsock__poller_pipe_wake(int wfd);
 void xsock__poller_pipe_drain(int rfd);
-/* The time left of a wait of timeout_ms that began at start_ms (< 0: forever). */
-int xsock__poller_left(int timeout_ms, long long start_ms);
 #endif
 
 #endif /* XSOCK_INTERNAL_H */

@@ -76,6 +76,14 @@ int xsock__sys_error(void)
     return xsock__sys_map_error(e);
 }
 
+int xsock__posix_left_ms(int timeout_ms, long long start_ms)
+{
+    long long left;
+    if (timeout_ms < 0) return -1;
+    left = timeout_ms - (xsock__posix_now_ms() - start_ms);
+    return left > 0 ? (int)left : 0;
+}
+
 long long xsock__posix_now_ms(void)
 {
     struct timespec ts;

@@ -4,15 +4,6 @@
 
 #include <stdlib.h>
 
-/* Remaining time of a wait that began at start, or -1 for "forever". */
-static int remaining(int timeout_ms, long long start)
-{
-    long long left;
-    if (timeout_ms < 0) return -1;
-    left = timeout_ms - (xsock__posix_now_ms() - start);
-    return left > 0 ? (int)left : 0;
-}
-
 static short to_native(short ev)
 {
     return (short)(((ev & XSOCK_POLLIN) ? POLLIN : 0) | ((ev & XSOCK_POLLOUT) ? POLLOUT : 0));
@@ -36,7 +27,7 @@ static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms)
 {
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
     int r;
-    while ((r = XSOCK__OS(poll)(p, n, remaining(timeout_ms, start))) < 0 && errno == EINTR) {}
+    while ((r = XSOCK__OS(poll)(p, n, xsock__posix_left_ms(timeout_ms, start))) < 0 && errno == EINTR) {}
     return r < 0 ? xsock__sys_error() : r;
 }
 

@@ -122,12 +122,4 @@ void xsock__poller_pipe_drain(int rfd)
     } while (r == (ssize_t)sizeof buf || (r < 0 && errno == EINTR));
 }
 
-int xsock__poller_left(int timeout_ms, long long start_ms)
-{
-    long long left;
-    if (timeout_ms < 0) return -1;
-    left = timeout_ms - (xsock__posix_now_ms() - start_ms);
-    return left > 0 ? (int)left : 0;
-}
-
 #endif /* _WIN32 */

@@ -108,7 +108,7 @@ static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
         ep->buf = b;
         ep->bufcap = want;
     }
-    while ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, xsock__poller_left(timeout_ms, start))) < 0 &&
+    while ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, xsock__posix_left_ms(timeout_ms, start))) < 0 &&
            errno == EINTR) {}
     if (n < 0) return xsock__sys_error();
     for (i = 0; i < n; i++) {

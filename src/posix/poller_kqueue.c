@@ -154,7 +154,7 @@ static int kq_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
         kq->bufcap = want;
     }
     do {
-        left = xsock__poller_left(timeout_ms, start);
+        left = xsock__posix_left_ms(timeout_ms, start);
         ts.tv_sec = left / 1000;
         ts.tv_nsec = (long)(left % 1000) * 1000000L;
     } while ((n = XSOCK__OS(kevent)(kq->kq, NULL, 0, kq->buf, want, left < 0 ? NULL : &ts)) < 0 &&

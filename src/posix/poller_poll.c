@@ -130,7 +130,7 @@ static int pf_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
     size_t users = pf->n - 1, k, i, news;
     int r, out = 0, closed = 0;
-    while ((r = XSOCK__OS(poll)(pf->fds, (nfds_t)pf->n, xsock__poller_left(timeout_ms, start))) < 0 &&
+    while ((r = XSOCK__OS(poll)(pf->fds, (nfds_t)pf->n, xsock__posix_left_ms(timeout_ms, start))) < 0 &&
            errno == EINTR) {}
     if (r <= 0) return r < 0 ? xsock__sys_error() : 0;
     news = (size_t)r;

@@ -35,6 +35,8 @@
 
 /* Milliseconds on a monotonic clock, for waits that must hold across EINTR. */
 long long xsock__posix_now_ms(void);
+/* What is left of a wait of timeout_ms begun at start_ms; -1 for "forever". */
+int xsock__posix_left_ms(int timeout_ms, long long start_ms);
 
 #endif /* _WIN32 */
 #endif /* XSOCK_POSIX_H */
