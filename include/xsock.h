@@ -98,13 +98,19 @@ enum {
     X(ENOTFOUND, -21, "host name not found")                                      \
     X(ENOTSUP, -22, "operation not supported")                                    \
     X(EISCONN, -23, "socket is already connected")                                \
-    X(EUNKNOWN, -24, "unknown error")
+    X(EUNKNOWN, -24, "unknown error")                                             \
+    X(EINTR, -25, "interrupted by a signal (only when asked for)")               \
+    X(ENOENT, -26, "no such file or directory")                                   \
+    X(ENAMETOOLONG, -27, "name or path too long")                                 \
+    X(ELOOP, -28, "too many symbolic links in the path")                          \
+    X(EPROTO, -29, "protocol error")                                              \
+    X(ENOTINIT, -30, "the network subsystem is not started")
 
 enum {
 #define XSOCK__ERR_ENUM(name, value, text) XSOCK_##name = (value),
     XSOCK_ERRNO_MAP(XSOCK__ERR_ENUM)
 #undef XSOCK__ERR_ENUM
-    XSOCK__ERR_MIN = -24
+    XSOCK__ERR_MIN = -30
 };
 
 /* Static text for any code (also codes it does not know); never NULL. */
@@ -273,7 +279,12 @@ enum xsock_option {
     XSOCK_OPT_SNDTIMEO,      /* ms, 0 = none */
     XSOCK_OPT_V6ONLY,        /* 0/1, IPv6 sockets only */
     XSOCK_OPT_BROADCAST,     /* 0/1, datagram sockets */
-    XSOCK_OPT_LINGER         /* seconds to linger on close, -1 = off */
+    XSOCK_OPT_LINGER,        /* seconds to linger on close, -1 = off */
+    /* Reserved for the reuse redesign (issue 11); each means one thing on
+     * every OS, documented with its table once implemented. */
+    XSOCK_OPT_EXCLUSIVE,     /* 0/1: no other socket may bind this port */
+    XSOCK_OPT_SHAREPORT,     /* 0/1: datagram sockets share a port (multicast) */
+    XSOCK_OPT_REUSEPORT_LB   /* 0/1: kernel load-balances a port (ENOTSUP on Windows) */
 };
 /* Bad input: s; XSOCK_EINVAL: opt unknown, value out of its range (get:
  * value NULL), or an option s does not have (XSOCK_OPT_V6ONLY on IPv4,
