@@ -27,13 +27,14 @@ static xsock_t sock;
 /* The receive thread: the room's lines, until the connection ends. */
 static void receive_room(void *unused)
 {
-    char line[LINEIO_MAX];
+    char *line;
+    size_t n;
     lineio in;
     int r;
 
     (void)unused;
     lineio_init(&in);
-    while ((r = lineio_read(&in, sock, line, sizeof line)) == 1) printf("%s\n", line);
+    while ((r = lineio_read(&in, sock, &line, &n)) == 1) print_line("", line, n);
     if (r < 0) fprintf(stderr, "chat_client: %s\n", xsock_strerror(r));
     /* The main thread may be blocked reading stdin, which no portable call
      * can interrupt: this thread ends the program. */
@@ -41,22 +42,23 @@ static void receive_room(void *unused)
     _Exit(r < 0 ? 1 : 0);
 }
 
-/* text and "\n"; a text longer than the server takes is cut here. */
-static int send_line(const char *text)
+/* The n bytes of text and a "\n", in one send: text[n] is the end of its
+ * string, which stands in for the "\n" meanwhile. Any length. */
+static int send_line(char *text, size_t n)
 {
-    char buf[LINEIO_MAX];
-    size_t n = strlen(text);
-    if (n > sizeof buf - 1) n = sizeof buf - 1;
-    memcpy(buf, text, n);
-    buf[n] = '\n';
-    return (int)xsock_send_all(sock, buf, n + 1);
+    int r;
+    text[n] = '\n';
+    r = (int)xsock_send_all(sock, text, n + 1);
+    text[n] = '\0';
+    return r;
 }
 
 int main(int argc, char **argv)
 {
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
     int port = CHAT_DEFAULT_PORT, r;
-    char line[LINEIO_MAX];
+    char *line = NULL;
+    size_t cap = 0, n;
     xthread receiver;
 
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -71,7 +73,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "chat_client: connect to %s port %d: %s\n", host, port, xsock_strerror(r));
         return 1;
     }
-    if (argc == 4 && (r = send_line(argv[3])) < 0) { /* the name goes first */
+    if (argc == 4 && (r = send_line(argv[3], strlen(argv[3]))) < 0) { /* the name first */
         fprintf(stderr, "chat_client: send: %s\n", xsock_strerror(r));
         return 1;
     }
@@ -80,11 +82,12 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    while (read_stdin_line(line, sizeof line))
-        if ((r = send_line(line)) < 0) {
+    while ((r = read_stdin_line(&line, &cap, &n)) == 1)
+        if ((r = send_line(line, n)) < 0) {
             fprintf(stderr, "chat_client: send: %s\n", xsock_strerror(r));
             break;
         }
+    if (r == XSOCK_ENOMEM) fprintf(stderr, "chat_client: stdin: %s\n", xsock_strerror(r));
 
     /* Done talking: the server sees the end, says goodbye and closes, and
      * the receive thread then ends the program. */

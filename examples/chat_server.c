@@ -5,6 +5,7 @@
  *
  * Protocol (text lines, "\n" or "\r\n"):
  *   - the first line a participant sends is its name;
+ *   - lines and names are bytes of any length;
  *   - every later line goes to all the others as "name: text";
  *   - the room hears "* name joined" and "* name left", and a newcomer gets
  *     "* welcome name (N in the room)".
@@ -17,6 +18,7 @@
  * usage: chat_server [port]     (default 9000; 0 picks a free port)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "xsock.h"
 #include "lineio.h"
@@ -24,36 +26,52 @@
 
 #define CHAT_DEFAULT_PORT 9000
 #define MAX_MEMBERS 100
-#define NAME_MAX_LEN 32
 
 /* ---- the room --------------------------------------------------------- */
 
 typedef struct member {
     xsock_t sock;
     lineio in;
-    char name[NAME_MAX_LEN + 1]; /* "" until its first line */
-    int gone;                    /* left, or a send to it failed */
+    char *name;      /* NULL until its first line; any length, any bytes */
+    size_t name_len;
+    int gone;        /* left, or a send to it failed */
 } member;
 
 static member room[MAX_MEMBERS];
 static size_t nmembers;
 static int guests; /* for names of those who sent an empty one */
 
-static void send_line(member *m, const char *text)
+/* before + m's name + after + n bytes of text + "\n", in one new buffer
+ * (free it), its length in *len; NULL when out of memory. */
+static char *compose(const char *before, const member *m, const char *after, const char *text,
+                     size_t n, size_t *len)
 {
-    char buf[LINEIO_MAX + NAME_MAX_LEN + 16];
-    int n = snprintf(buf, sizeof buf, "%s\n", text);
-    if (n < 0 || (size_t)n >= sizeof buf) return;
-    if (!m->gone && xsock_send_all(m->sock, buf, (size_t)n) < 0) m->gone = 1;
+    size_t b = strlen(before), a = strlen(after);
+    char *out = (char *)malloc(b + m->name_len + a + n + 1);
+    if (out == NULL) return NULL;
+    memcpy(out, before, b);
+    memcpy(out + b, m->name, m->name_len);
+    memcpy(out + b + m->name_len, after, a);
+    memcpy(out + b + m->name_len + a, text, n);
+    out[b + m->name_len + a + n] = '\n';
+    *len = b + m->name_len + a + n + 1;
+    return out;
 }
 
-/* To every named member but from (NULL: to all), and to the log. */
-static void tell_room(const member *from, const char *text)
+static void send_line(member *m, const char *line, size_t len)
+{
+    if (!m->gone && xsock_send_all(m->sock, line, len) < 0) m->gone = 1;
+}
+
+/* A line (with its "\n") to every named member but from (NULL: to all),
+ * and to the log; then frees it. */
+static void tell_room(const member *from, char *line, size_t len)
 {
     size_t i;
-    printf("%s\n", text);
+    fwrite(line, 1, len, stdout);
     for (i = 0; i < nmembers; i++)
-        if (&room[i] != from && room[i].name[0] != '\0') send_line(&room[i], text);
+        if (&room[i] != from && room[i].name != NULL) send_line(&room[i], line, len);
+    free(line);
 }
 
 static void member_join(xsock_t server)
@@ -73,41 +91,57 @@ static void member_join(xsock_t server)
     xsock_set_option(sock, XSOCK_OPT_SNDTIMEO, 2000);
     room[nmembers].sock = sock;
     lineio_init(&room[nmembers].in);
-    room[nmembers].name[0] = '\0';
+    room[nmembers].name = NULL;
+    room[nmembers].name_len = 0;
     room[nmembers].gone = 0;
     nmembers++;
 }
 
-/* One line from m: its name first, then chat for the others. */
-static void member_said(member *m, const char *line)
+/* One line from m: its name first, then chat for the others. 0, or -1 when
+ * out of memory. */
+static int member_said(member *m, const char *line, size_t n)
 {
-    char text[LINEIO_MAX + NAME_MAX_LEN + 8];
-    size_t i, named = 0;
-    if (m->name[0] != '\0') {
-        snprintf(text, sizeof text, "%s: %s", m->name, line);
-        tell_room(m, text);
-        return;
+    char guest[32], count[48], *out;
+    size_t i, named = 0, len;
+    if (m->name != NULL) {
+        if ((out = compose("", m, ": ", line, n, &len)) == NULL) return -1;
+        tell_room(m, out, len);
+        return 0;
     }
-    if (line[0] != '\0')
-        snprintf(m->name, sizeof m->name, "%.*s", NAME_MAX_LEN, line); /* cut to size */
-    else
-        snprintf(m->name, sizeof m->name, "guest%d", ++guests);
-    for (i = 0; i < nmembers; i++) named += room[i].name[0] != '\0';
-    snprintf(text, sizeof text, "* welcome %s (%d in the room)", m->name, (int)named);
-    send_line(m, text);
-    snprintf(text, sizeof text, "* %s joined", m->name);
-    tell_room(m, text);
+    if (n == 0) { /* no name: make one up */
+        snprintf(guest, sizeof guest, "guest%d", ++guests);
+        line = guest;
+        n = strlen(guest);
+    }
+    if ((m->name = (char *)malloc(n)) == NULL) return -1;
+    memcpy(m->name, line, n);
+    m->name_len = n;
+    for (i = 0; i < nmembers; i++) named += room[i].name != NULL;
+    snprintf(count, sizeof count, " (%d in the room)", (int)named);
+    if ((out = compose("* welcome ", m, count, "", 0, &len)) == NULL) return -1;
+    send_line(m, out, len);
+    free(out);
+    if ((out = compose("* ", m, " joined", "", 0, &len)) == NULL) return -1;
+    tell_room(m, out, len);
+    return 0;
 }
 
 /* m has bytes (or its end) to read: reads once, handles every whole line. */
 static void member_readable(member *m)
 {
-    char line[LINEIO_MAX];
-    if (lineio_fill(&m->in, m->sock) < 0) {
+    char *line;
+    size_t n;
+    xsock_ssize_t r = lineio_fill(&m->in, m->sock);
+    if (r < 0) {
+        if (r == XSOCK_ENOMEM) fprintf(stderr, "chat_server: a line too long for memory\n");
         m->gone = 1;
         return;
     }
-    while (!m->gone && lineio_next(&m->in, line, sizeof line)) member_said(m, line);
+    while (!m->gone && lineio_next(&m->in, &line, &n))
+        if (member_said(m, line, n) < 0) {
+            fprintf(stderr, "chat_server: out of memory\n");
+            m->gone = 1;
+        }
     if (m->in.ended) m->gone = 1;
 }
 
@@ -117,17 +151,19 @@ static void drop_gone(void)
 {
     size_t i = 0;
     while (i < nmembers) {
-        if (!room[i].gone) {
+        member *m = &room[i];
+        char *out;
+        size_t len;
+        if (!m->gone) {
             i++;
             continue;
         }
-        if (room[i].name[0] != '\0') {
-            char text[NAME_MAX_LEN + 16];
-            snprintf(text, sizeof text, "* %s left", room[i].name);
-            tell_room(&room[i], text);
-        }
-        xsock_close(room[i].sock);
-        room[i] = room[--nmembers];
+        if (m->name != NULL && (out = compose("* ", m, " left", "", 0, &len)) != NULL)
+            tell_room(m, out, len);
+        xsock_close(m->sock);
+        lineio_free(&m->in);
+        free(m->name);
+        *m = room[--nmembers];
         i = 0;
     }
 }

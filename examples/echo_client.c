@@ -13,13 +13,15 @@
  *   socket.close();
  *
  * Each line of stdin goes to the server, and the server's one-line answer
- * is printed. Stops after BYE, or at the end of stdin (where the Java
- * original dies of a NoSuchElementException).
+ * is printed. Lines are bytes of any length, as the Java original's: a '\0'
+ * is sent like any other byte, and a 100 KB line goes whole. Stops after
+ * BYE, or at the end of stdin (where the Java original dies of a
+ * NoSuchElementException).
  *
  * usage: echo_client [host] [port]   (default localhost 5000)
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include "xsock.h"
 #include "echo_protocol.h"
 #include "lineio.h"
@@ -28,7 +30,8 @@ int main(int argc, char **argv)
 {
     const char *host = argc > 1 ? argv[1] : "localhost";
     int port = ECHO_DEFAULT_PORT, r, status = 0;
-    char msg[LINEIO_MAX + 1], reply[LINEIO_MAX];
+    char *msg = NULL, *reply;
+    size_t msg_cap = 0, len, reply_len;
     xsock_t sock;
     lineio in; /* the BufferedReader over the socket */
 
@@ -46,25 +49,29 @@ int main(int argc, char **argv)
     }
     lineio_init(&in);
 
-    while (read_stdin_line(msg, sizeof msg - 1)) { /* scanner.nextLine() */
-        size_t len = strlen(msg);
+    while ((r = read_stdin_line(&msg, &msg_cap, &len)) == 1) { /* scanner.nextLine() */
         msg[len] = '\n'; /* write(msgToSend) + newLine(), sent in one piece */
         if ((r = (int)xsock_send_all(sock, msg, len + 1)) < 0) {
             fprintf(stderr, "echo_client: send: %s\n", xsock_strerror(r));
             status = 1;
             break;
         }
-        msg[len] = '\0';
-        if ((r = lineio_read(&in, sock, reply, sizeof reply)) != 1) { /* readLine() */
+        if ((r = lineio_read(&in, sock, &reply, &reply_len)) != 1) { /* readLine() */
             fprintf(stderr, "echo_client: %s\n",
                     r == 0 ? "the server closed the connection" : xsock_strerror(r));
             status = 1;
             break;
         }
-        printf("Server: %s\n", reply);
-        if (echo_is_bye(msg)) break;
+        print_line("Server: ", reply, reply_len);
+        if (echo_is_bye(msg, len)) break;
+    }
+    if (r < 0 && status == 0) { /* read_stdin_line: a line longer than memory */
+        fprintf(stderr, "echo_client: stdin: %s\n", xsock_strerror(r));
+        status = 1;
     }
 
     xsock_close(sock);
+    lineio_free(&in);
+    free(msg);
     return status;
 }

@@ -11,6 +11,7 @@
 #define ECHO_PROTOCOL_H
 
 #include <ctype.h>
+#include <stddef.h>
 
 #define ECHO_DEFAULT_PORT 5000
 /* BufferedWriter.write(" MSG Received") + newLine(). Java's newLine() is the
@@ -18,13 +19,15 @@
  * every reader here accepts both. */
 #define ECHO_REPLY " MSG Received\n"
 
-/* msg.equalsIgnoreCase("BYE") */
-static inline int echo_is_bye(const char *line)
+/* msg.equalsIgnoreCase("BYE"), for the n bytes of line ("bye\0" is not). */
+static inline int echo_is_bye(const char *line, size_t n)
 {
     const char *bye = "bye";
-    for (; *line != '\0' && *bye != '\0'; line++, bye++)
-        if (tolower((unsigned char)*line) != *bye) return 0;
-    return *line == '\0' && *bye == '\0';
+    size_t i;
+    if (n != 3) return 0;
+    for (i = 0; i < 3; i++)
+        if (tolower((unsigned char)line[i]) != bye[i]) return 0;
+    return 1;
 }
 
 #endif /* ECHO_PROTOCOL_H */

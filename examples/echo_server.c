@@ -32,15 +32,17 @@
 /* The inner while (true) of Server.java: until BYE or the client is gone. */
 static void serve(xsock_t client)
 {
-    char line[LINEIO_MAX];
+    char *line;
+    size_t n;
     lineio in; /* the BufferedReader */
 
     lineio_init(&in);
-    while (lineio_read(&in, client, line, sizeof line) == 1) {
-        printf("Client: %s\n", line);
+    while (lineio_read(&in, client, &line, &n) == 1) { /* a whole line, any length */
+        print_line("Client: ", line, n);
         if (xsock_send_all(client, ECHO_REPLY, strlen(ECHO_REPLY)) < 0) break;
-        if (echo_is_bye(line)) break;
+        if (echo_is_bye(line, n)) break;
     }
+    lineio_free(&in);
 }
 
 int main(int argc, char **argv)

@@ -93,12 +93,13 @@ static int client_flush(client *c)
  * whole line. 0 to keep the client, -1 when it is done (BYE, gone, error). */
 static int client_readable(client *c)
 {
-    char line[LINEIO_MAX];
+    char *line;
+    size_t n;
     if (lineio_fill(&c->in, c->sock) < 0) return -1;
-    while (!c->done && lineio_next(&c->in, line, sizeof line)) {
-        printf("Client: %s\n", line);
+    while (!c->done && lineio_next(&c->in, &line, &n)) { /* whole lines only */
+        print_line("Client: ", line, n);
         if (client_queue(c, ECHO_REPLY, strlen(ECHO_REPLY)) < 0) return -1;
-        c->done = echo_is_bye(line);
+        c->done = echo_is_bye(line, n);
     }
     if (c->in.ended) c->done = 1;
     return client_flush(c);
@@ -113,6 +114,7 @@ static int client_wants(const client *c)
 static void client_drop(client *c)
 {
     xsock_close(c->sock);
+    lineio_free(&c->in);
     free(c->out);
     free(c);
 }

@@ -26,16 +26,18 @@
 static void serve(void *arg)
 {
     xsock_t client = *(xsock_t *)arg;
-    char line[LINEIO_MAX];
+    char *line;
+    size_t n;
     lineio in;
 
     free(arg);
     lineio_init(&in);
-    while (lineio_read(&in, client, line, sizeof line) == 1) {
-        printf("Client: %s\n", line); /* one printf per line: lines never mix */
+    while (lineio_read(&in, client, &line, &n) == 1) { /* a whole line, any length */
+        print_line("Client: ", line, n); /* one write per line: lines never mix */
         if (xsock_send_all(client, ECHO_REPLY, strlen(ECHO_REPLY)) < 0) break;
-        if (echo_is_bye(line)) break;
+        if (echo_is_bye(line, n)) break;
     }
+    lineio_free(&in);
     xsock_close(client);
 }
 

@@ -1,16 +1,14 @@
 /*
- * hello_client - seed 001 (C): the classic hello_client.c.
+ * hello_client - seed 001 (C): the client its last section runs,
  *
- *   sock = socket(PF_INET, SOCK_STREAM, 0);
- *   serv_addr.sin_addr.s_addr = inet_addr(argv[1]); serv_addr.sin_port = ...;
- *   connect(sock, (struct sockaddr *)&serv_addr, sizeof(serv_addr));
- *   str_len = read(sock, message, sizeof(message) - 1);
- *   printf("Message from server: %s \n", message);
- *   close(sock);
+ *   ./hello_client_exe 127.0.0.1 9190     // 127.0.0.1: local computer's address
  *
- * One read() may return only part of what the server wrote: TCP keeps no
- * message boundaries. xsock_recv_all reads until the buffer is full or the
- * server closes, which is how this server marks the end of its message.
+ * whose source the seed does not show; it gives the client's steps in
+ * words: socket(), connect() to the server's address and port, then
+ * read() and write(). This client reads what hello_server sends until the
+ * server closes: one read may return only part of it, as TCP keeps no
+ * message boundaries (xsock_recv_all reads until the buffer is full or the
+ * stream ends).
  *
  * usage: hello_client <ip> <port>
  */

@@ -1,17 +1,29 @@
 /*
- * hello_server - seed 001 (C): the classic hello_server.c.
+ * hello_server - seed 001 (C): its server steps as one program.
+ *
+ * Seed 001 shows the server's calls one at a time, never as a program:
  *
  *   serv_sock = socket(PF_INET, SOCK_STREAM, 0);
- *   serv_addr.sin_addr.s_addr = htonl(INADDR_ANY); serv_addr.sin_port = ...;
- *   bind(serv_sock, (struct sockaddr *)&serv_addr, sizeof(serv_addr));
- *   listen(serv_sock, 5);
- *   clnt_sock = accept(serv_sock, (struct sockaddr *)&clnt_addr, &clnt_addr_size);
- *   write(clnt_sock, message, sizeof(message));
- *   close(clnt_sock);
+ *   serv_addr.sin_addr.s_addr = htonl(INADDR_ANY);
+ *   serv_addr.sin_port = htonl(atoi(serv_port));
+ *   bind(serv_sock, (struct sockaddr)&serv_addr, sizeof(serv_addr));
+ *   listen(Sock, 5)
+ *   client_sock = accept(server_sock,(struct sockaddr*)&client_addr, &client_addr_size);
  *
- * xsock_tcp_listen does socket + bind + listen in one call (on every
- * interface, IPv4 and IPv6). This server greets every client that comes,
- * one after the other, until it is stopped.
+ * and ends by running "./hello_server_exe 9190" and
+ * "./hello_client_exe 127.0.0.1 9190", whose source it does not show: the
+ * "Hello World!" this server sends is this port's own.
+ *
+ * A pitfall in those fragments: sin_port is 16 bits and takes htons. htonl
+ * on a little-endian machine puts the port's bytes in the upper half, the
+ * 16 bits kept are 0, and bind takes any free port, not 9190. (The cast in
+ * bind also needs its '*'.) xsock_tcp_listen takes the port as a number,
+ * so this server listens on exactly the port it is given.
+ *
+ * xsock_tcp_listen is socket + bind + listen in one call (on every
+ * interface, IPv4 and IPv6); cs_server (seed 000) takes the steps one call
+ * at a time. This server greets every client that comes, one after the
+ * other, until it is stopped.
  *
  * usage: hello_server <port>     (0 picks a free port)
  */

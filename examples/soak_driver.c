@@ -178,7 +178,7 @@ static void set_done(expect_set *e)
 static void soak_expect_output(proc *server, expect_set *sets, int nsets, const char *const *fixed,
                                int nfixed, int byes, long empties)
 {
-    char line[LINEIO_MAX + 16];
+    char line[4096];
     long total = byes + nfixed + empties, got = 0, empties_seen = 0;
     int i, byes_seen = 0;
     unsigned char fixed_seen[16] = {0};

@@ -8,21 +8,26 @@
  * server are ignored. (An echo that comes after its timeout would be taken
  * for the next line's: real protocols number their datagrams.)
  *
+ * A datagram is one message, never cut: a line longer than UDP_MAX bytes
+ * (the most udp_echo_server takes) is not sent, and the client says so.
+ *
  * usage: udp_echo_client [host] [port]   (default 127.0.0.1 9001)
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include "xsock.h"
 #include "lineio.h"
 
 #define UDP_DEFAULT_PORT 9001
 #define ECHO_TIMEOUT_MS 1000
+#define UDP_MAX 2048 /* as udp_echo_server */
 
 int main(int argc, char **argv)
 {
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
     int port = UDP_DEFAULT_PORT, r;
-    char line[LINEIO_MAX], reply[2048];
+    char *line = NULL, reply[UDP_MAX];
+    size_t cap = 0, len;
     xsock_t sock;
     xsock_addr server, from;
     xsock_ssize_t n;
@@ -43,8 +48,13 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    while (read_stdin_line(line, sizeof line)) {
-        if ((r = (int)xsock_sendto(sock, line, strlen(line), &server)) < 0) {
+    while ((r = read_stdin_line(&line, &cap, &len)) == 1) {
+        if (len > UDP_MAX) {
+            printf("not sent: a line of %lu bytes, over the limit of %d per datagram\n",
+                   (unsigned long)len, UDP_MAX);
+            continue;
+        }
+        if ((r = (int)xsock_sendto(sock, line, len, &server)) < 0) {
             printf("not sent: %s\n", xsock_strerror(r));
             continue;
         }
@@ -56,9 +66,11 @@ int main(int argc, char **argv)
         else if (n < 0) /* e.g. Windows, nothing on that port (ICMP) */
             printf("no echo: %s\n", xsock_strerror((int)n));
         else
-            printf("Echo: %.*s\n", (int)n, reply);
+            print_line("Echo: ", reply, (size_t)n);
     }
+    if (r < 0) fprintf(stderr, "udp_echo_client: stdin: %s\n", xsock_strerror(r));
 
     xsock_close(sock);
-    return 0;
+    free(line);
+    return r < 0 ? 1 : 0;
 }

@@ -2,7 +2,8 @@
  * udp_echo_server - the UDP side of seeds 001 and 003: no listen(), no
  * accept(), no connection. One bound socket receives datagrams from anyone
  * (recvfrom says who sent each) and sends each one straight back (sendto).
- * A datagram is a message: it arrives whole or not at all.
+ * A datagram is a message: it arrives whole or not at all. One longer than
+ * UDP_MAX bytes is refused (with a message on stderr), never echoed cut.
  *
  * usage: udp_echo_server [port]     (default 9001; 0 picks a free port)
  */
@@ -12,11 +13,12 @@
 #include "xthread.h"
 
 #define UDP_DEFAULT_PORT 9001
+#define UDP_MAX 2048 /* the longest datagram echoed */
 
 int main(int argc, char **argv)
 {
     int port = UDP_DEFAULT_PORT, r;
-    char buf[2048], text[XSOCK_ADDRSTRLEN];
+    char buf[UDP_MAX], text[XSOCK_ADDRSTRLEN], prefix[XSOCK_ADDRSTRLEN + 16];
     xsock_t sock;
     xsock_addr local, from;
     xsock_ssize_t n;
@@ -37,9 +39,10 @@ int main(int argc, char **argv)
 
     for (;;) {
         n = xsock_recvfrom(sock, buf, sizeof buf, &from);
-        if (n == XSOCK_EMSGSIZE) { /* longer than buf: the rest is lost */
-            fprintf(stderr, "udp_echo_server: a datagram too long for %d bytes, dropped\n",
-                    (int)sizeof buf);
+        if (n == XSOCK_EMSGSIZE) { /* longer than buf: xsock says so, with the sender */
+            xsock_addr_format(&from, text, sizeof text);
+            fprintf(stderr, "udp_echo_server: from %s: a datagram over %d bytes, refused\n",
+                    text, UDP_MAX);
             continue;
         }
         if (n < 0) {
@@ -51,7 +54,8 @@ int main(int argc, char **argv)
             continue;
         }
         xsock_addr_format(&from, text, sizeof text);
-        printf("from %s: %.*s\n", text, (int)n, buf);
+        snprintf(prefix, sizeof prefix, "from %s: ", text);
+        print_line(prefix, buf, (size_t)n);
         if ((r = (int)xsock_sendto(sock, buf, (size_t)n, &from)) < 0)
             fprintf(stderr, "udp_echo_server: sendto %s: %s\n", text, xsock_strerror(r));
     }
