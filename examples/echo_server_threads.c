@@ -1,11 +1,10 @@
 /*
- * echo_server_threads - seed 004's note on many clients: the Java Server
- * serves one client at a time, so give each client its own thread.
- *
- *   while (true) {
- *       Socket socket = serversocket.accept();
- *       new Thread(() -> serve(socket)).start();
- *   }
+ * echo_server_threads - seed 004's note on many clients: its Java Server
+ * serves one client at a time, and the seed points to helper processes
+ * that the clients talk to as the way out. Here each client gets a thread
+ * instead, the same idea inside one process. (In Java that would be
+ * new Thread(() -> serve(socket)).start() after each accept(); the seed
+ * shows no such code.)
  *
  * The protocol is echo_server's, byte for byte. The main thread only
  * accepts; each client thread runs the Java inner loop and closes its own
