@@ -924,6 +924,7 @@ static void test_chat_room(void)
     expect_line(server, "* bob left");
 
     xsock_close(carol);
+    lineio_free(&carol_in);
     expect_line(alice, "* carol left");
     expect_line(server, "* carol left");
 
@@ -1168,13 +1169,13 @@ static void test_nul_bytes(void)
 
 #define LONG_LINE 100000 /* the 100 KB line */
 
-/* n bytes of text, no '\n' in them, and a "\n" at [n]: in a new buffer. */
+/* n bytes of text (a '\0' every 1,000, never a '\n') and a "\n" at [n], in a new buffer. */
 static char *make_long_line(size_t n, char fill)
 {
     char *line = (char *)malloc(n + 1);
     size_t i;
     if (line == NULL) fail("out of memory");
-    for (i = 0; i < n; i++) line[i] = i % 1000 == 999 ? '\0' : (char)(fill + i % 7);
+    for (i = 0; i < n; i++) line[i] = (char)(i % 1000 == 999 ? 0 : fill + i % 7);
     line[n] = '\n';
     return line;
 }
