@@ -5,10 +5,9 @@
  *
  * whose source the seed does not show; it gives the client's steps in
  * words: socket(), connect() to the server's address and port, then
- * read() and write(). This client reads what hello_server sends until the
+ * read() and write(). This client prints what hello_server sends until the
  * server closes: one read may return only part of it, as TCP keeps no
- * message boundaries (xsock_recv_all reads until the buffer is full or the
- * stream ends).
+ * message boundaries, so it reads until xsock_recv says the stream ended.
  *
  * usage: hello_client <ip> <port>
  */
@@ -18,7 +17,7 @@
 
 int main(int argc, char **argv)
 {
-    char message[64];
+    char message[256];
     int port, r;
     xsock_t sock;
     xsock_ssize_t n;
@@ -35,14 +34,16 @@ int main(int argc, char **argv)
                 xsock_strerror(r));
         return 1;
     }
-    /* read() until the server closes */
-    n = xsock_recv_all(sock, message, sizeof message - 1);
+    /* read() until the server closes, printing each piece as it comes: the
+     * message may come in several, and be of any length */
+    printf("Message from server: ");
+    while ((n = xsock_recv(sock, message, sizeof message)) > 0)
+        fwrite(message, 1, (size_t)n, stdout);
+    putchar('\n');
     xsock_close(sock);
     if (n < 0) {
         fprintf(stderr, "hello_client: read: %s\n", xsock_strerror((int)n));
         return 1;
     }
-    message[n] = '\0';
-    printf("Message from server: %s\n", message);
     return 0;
 }

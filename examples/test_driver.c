@@ -1269,6 +1269,24 @@ static void test_long_lines(void)
     free(chat);
     free(name);
 
+    /* hello_client prints a 100 KB message whole (the driver is its server). */
+    if (xsock_tcp_listen(&s, "127.0.0.1", 0, 1) < 0) fail("listen");
+    xsock_local_addr(s, &to);
+    snprintf(port_text, sizeof port_text, "%d", xsock_addr_port(&to));
+    client = start("hello_client", "127.0.0.1", port_text, NULL);
+    {
+        xsock_pollfd fd; /* a bounded wait: accept itself has none */
+        fd.sock = s;
+        fd.events = XSOCK_POLLIN;
+        if (xsock_poll(&fd, 1, WAIT_MS) != 1 || xsock_accept(s, &carol, NULL) < 0)
+            fail("hello_client did not connect");
+    }
+    xsock_close(s);
+    send_bytes(carol, line, LONG_LINE);
+    xsock_close(carol);
+    expect_line_bytes(client, "Message from server: ", line, LONG_LINE);
+    expect_exit(client, 0);
+
     /* UDP: 2048 bytes go whole, 2049 are refused by the client; a longer
      * datagram from elsewhere is refused by the server, not echoed cut. */
     stderr_too = 1;
