@@ -63,7 +63,7 @@ static inline int lineio_next(lineio *in, char **line, size_t *n)
     if (nl != NULL) {
         end = (size_t)(nl - start);
         in->used += end + 1;
-    } else if (in->ended && avail > 0) { /* the unterminated last line */
+    } else if (in->ended) { /* the unterminated last line */
         end = avail;
         in->used += end; /* fill left room for the '\0' */
     } else {
