@@ -96,13 +96,4 @@ void xsock__win_nb_forget(SOCKET s)
     ReleaseSRWLockExclusive(&lock);
 }
 
-void xsock__win_nb_clear(void)
-{
-    AcquireSRWLockExclusive(&lock);
-    XSOCK__OS(free)(set);
-    set = NULL;
-    len = cap = 0;
-    ReleaseSRWLockExclusive(&lock);
-}
-
 #endif /* _WIN32 */

@@ -9,6 +9,9 @@
 #ifndef SIO_UDP_CONNRESET
 #  define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
+#ifndef SIO_UDP_NETRESET
+#  define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 
 #define SA(a) XSOCK__SA(a)
 #define CSA(a) XSOCK__CSA(a)
@@ -29,16 +32,26 @@ static int close_keep_error(SOCKET s, int r)
 }
 
 /* What accept() gives lacks the defaults the header promises. */
-static int adopt_accepted(SOCKET s)
+static int adopt_accepted(SOCKET s, int af)
 {
     u_long off = 0;
+    int r;
     /* A handle value is reused as soon as it is free: forget any old
      * socket of this value that was closed without xsock_close. */
     xsock__win_nb_forget(s);
     if (!XSOCK__OS(SetHandleInformation)((HANDLE)s, HANDLE_FLAG_INHERIT, 0)) return xsock__sys_error();
+    /* As in xsock__sys_open, whatever accept copies from the listener. */
+    if (af != AF_UNIX && (r = setopt_int(s, SOL_SOCKET, SO_OOBINLINE, 1)) < 0) return r;
     /* accept() copies the listener's non-blocking mode; Linux does not,
      * and the header promises Linux's blocking socket. */
     return XSOCK__OS(ioctlsocket)(s, (long)FIONBIO, &off) == 0 ? 0 : xsock__sys_error();
+}
+
+/* SIO_UDP_CONNRESET / SIO_UDP_NETRESET: whether ICMP errors fail a recv. */
+static void udp_reports(SOCKET s, DWORD code, BOOL on)
+{
+    DWORD got = 0;
+    XSOCK__OS(WSAIoctl)(s, code, &on, (DWORD)sizeof on, NULL, 0, &got, NULL, NULL);
 }
 
 int xsock__sys_open(xsock_t *out, int af, int type)
@@ -58,25 +71,41 @@ int xsock__sys_open(xsock_t *out, int af, int type)
     if (!inherit_done && !XSOCK__OS(SetHandleInformation)((HANDLE)s, HANDLE_FLAG_INHERIT, 0))
         return close_keep_error(s, xsock__sys_error());
     xsock__win_nb_forget(s); /* see adopt_accepted */
-    /* Windows' SO_REUSEADDR would let another process bind over a live
-     * listener; SO_EXCLUSIVEADDRUSE refuses that, and still lets a
-     * restarted server rebind (see the caveat in xsock.h). */
-    if (st == SOCK_STREAM && af != AF_UNIX &&
+    /* Reuse (options.c has the table): a stream socket gets neither
+     * SO_REUSEADDR nor SO_EXCLUSIVEADDRUSE, so a restarted server rebinds
+     * while its old connections live on or sit in TIME_WAIT, and a second
+     * live listener still gets WSAEADDRINUSE ("Using SO_REUSEADDR and
+     * SO_EXCLUSIVEADDRUSE"; libuv's src/win/tcp.c sets neither). A datagram
+     * socket is exclusive, as a POSIX one without SO_REUSEADDR is. */
+    if (st == SOCK_DGRAM && af != AF_UNIX &&
         (r = setopt_int(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1)) < 0)
+        return close_keep_error(s, r);
+    /* Urgent data reads inline, as one more byte: otherwise select puts a
+     * healthy connection in its except set (XSOCK_POLLERR) until someone
+     * calls recv(MSG_OOB). The same on POSIX. */
+    if (st == SOCK_STREAM && af != AF_UNIX && (r = setopt_int(s, SOL_SOCKET, SO_OOBINLINE, 1)) < 0)
         return close_keep_error(s, r);
     /* Windows defaults to v6-only, Linux to dual-stack: say it. */
     if (af == AF_INET6 && (r = setopt_int(s, IPPROTO_IPV6, IPV6_V6ONLY, 1)) < 0)
         return close_keep_error(s, r);
     if (st == SOCK_DGRAM) {
         /* Otherwise an ICMP port-unreachable for an earlier sendto makes the
-         * next recvfrom fail with WSAECONNRESET, which Linux never does for
-         * an unconnected socket. Best effort: without it UDP still works. */
-        BOOL report = FALSE;
-        DWORD got = 0;
-        XSOCK__OS(WSAIoctl)(s, SIO_UDP_CONNRESET, &report, sizeof report, NULL, 0, &got, NULL, NULL);
+         * next recvfrom fail with WSAECONNRESET, and an ICMP time-exceeded
+         * with WSAENETRESET, which Linux never does for an unconnected
+         * socket (libuv's src/win/udp.c turns both off too). A connected
+         * socket gets the first back (xsock__sys_connect). Best effort:
+         * without them UDP still works. */
+        udp_reports(s, SIO_UDP_CONNRESET, FALSE);
+        udp_reports(s, SIO_UDP_NETRESET, FALSE);
     }
     *out = (xsock_t)s;
     return 0;
+}
+
+static int is_broadcast(const xsock_addr *addr)
+{
+    const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)addr->storage.bytes;
+    return CSA(addr)->sa_family == AF_INET && in->sin_addr.s_addr == htonl(INADDR_BROADCAST);
 }
 
 int xsock__sys_close(xsock_t s)
@@ -95,7 +124,17 @@ int xsock__sys_close(xsock_t s)
 
 int xsock__sys_bind(xsock_t s, const xsock_addr *addr)
 {
-    return XSOCK__OS(bind)(XSOCK__S(s), CSA(addr), addr->len) == 0 ? 0 : xsock__sys_error();
+    int e;
+    if (XSOCK__OS(bind)(XSOCK__S(s), CSA(addr), addr->len) == 0) return 0;
+    e = WSAGetLastError();
+    /* A port held by an exclusive socket (XSOCK_OPT_EXCLUSIVE, or another
+     * program's SO_EXCLUSIVEADDRUSE) is refused with WSAEACCES, not
+     * WSAEADDRINUSE ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"; Wine
+     * does the same): the port is taken, so say so. The native code stays
+     * 10013. bind's other WSAEACCES, the broadcast address without
+     * SO_BROADCAST, keeps XSOCK_EACCES. */
+    if (e == WSAEACCES && !is_broadcast(addr)) return xsock__fail(XSOCK_EADDRINUSE, e);
+    return xsock__fail(xsock__sys_map_error(e), e);
 }
 
 int xsock__sys_listen(xsock_t s, int backlog)
@@ -120,7 +159,7 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
         if (e == WSAECONNRESET || e == WSAENOTCONN) return xsock__fail(XSOCK_ECONNABORTED, e);
         return xsock__sys_error();
     }
-    if ((r = adopt_accepted(c)) < 0) return close_keep_error(c, r);
+    if ((r = adopt_accepted(c, SA(a)->sa_family)) < 0) return close_keep_error(c, r);
     a->len = len;
     *client = (xsock_t)c;
     return 0;
@@ -146,26 +185,64 @@ static int is_loopback(const xsock_addr *addr)
 /* Windows answers a RST to its SYN by sending the SYN again, twice, so a
  * refused connect takes about 2 s even on loopback, where a refusal is
  * final. No SYN retransmissions there makes it fail at once, as on Linux
- * (libuv and Go do the same). Best effort: Windows 10 1709 knows the
- * "none" value, older ones at least 1; a UDP socket just says no. */
+ * (libuv and Go do the same). The "none" value exists from Windows 10 1709
+ * (build 16299) on; an older Windows reads the same byte (0xFE) as a count
+ * and would retry 254 times. Failure cannot tell the two apart, so the
+ * build decides, read with RtlGetVersion (GetVersionEx lies to programs
+ * without a manifest), as Go's src/internal/poll/fd_windows.go (through
+ * windows.SupportTCPInitialRTONoSYNRetransmissions) and libuv do. An older
+ * Windows gets a count of one retry. Best effort: a UDP socket says no. */
+static int syn_none_known(void)
+{
+    static volatile LONG known = -1; /* -1 not asked yet, else 0/1 */
+    typedef LONG(WINAPI * rtl_get_version_fn)(OSVERSIONINFOW *);
+    HMODULE ntdll;
+    FARPROC f;
+    OSVERSIONINFOW v;
+    LONG k = known;
+    if (k >= 0) return (int)k;
+    memset(&v, 0, sizeof v);
+    v.dwOSVersionInfoSize = (DWORD)sizeof v;
+    ntdll = GetModuleHandleW(L"ntdll.dll");
+    f = ntdll ? GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+    k = f != NULL && ((rtl_get_version_fn)(void (*)(void))f)(&v) == 0 &&
+        (v.dwMajorVersion > 10 || (v.dwMajorVersion == 10 && v.dwBuildNumber >= 16299));
+    InterlockedExchange(&known, k);
+    return (int)k;
+}
+
 static void no_syn_retries(SOCKET s)
 {
     TCP_INITIAL_RTO_PARAMETERS p;
     DWORD got = 0;
+    int native = WSAGetLastError();
     memset(&p, 0, sizeof p);
     p.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
-    p.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
-    if (XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL) != 0) {
-        p.MaxSynRetransmissions = 1;
-        XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL);
-    }
+    p.MaxSynRetransmissions = (UCHAR)(syn_none_known() ? TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS : 1);
+    XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, (DWORD)sizeof p, NULL, 0, &got, NULL, NULL);
+    WSASetLastError(native);
+}
+
+/* 1 for a datagram socket; for the rare paths only (one getsockopt). */
+static int is_dgram(SOCKET s)
+{
+    int type = 0, len = (int)sizeof type, native = WSAGetLastError();
+    int r = XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 && type == SOCK_DGRAM;
+    WSASetLastError(native);
+    return r;
 }
 
 int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 {
     int e;
     if (is_loopback(addr)) no_syn_retries(XSOCK__S(s));
-    if (XSOCK__OS(connect)(XSOCK__S(s), CSA(addr), addr->len) == 0) return 0;
+    if (XSOCK__OS(connect)(XSOCK__S(s), CSA(addr), addr->len) == 0) {
+        /* A connected datagram socket has one peer: that its port is
+         * closed is news for the caller, as on Linux (xsock__sys_open
+         * turned the report off for the unconnected socket). */
+        if (is_dgram(XSOCK__S(s))) udp_reports(XSOCK__S(s), SIO_UDP_CONNRESET, TRUE);
+        return 0;
+    }
     e = WSAGetLastError();
     /* Winsock's "in progress" for a non-blocking connect. */
     if (e == WSAEWOULDBLOCK) return xsock__fail(XSOCK_EINPROGRESS, e);
@@ -187,17 +264,21 @@ int xsock__sys_socket_error(xsock_t s)
  * and WSAEWOULDBLOCK already mean what the header says. WSAECONNABORTED is
  * the local stack giving up on a connection the peer reset or stopped
  * answering, where POSIX says ECONNRESET/EPIPE: the header promises those. */
-static xsock_ssize_t transfer_error(void)
+static xsock_ssize_t transfer_error(SOCKET s)
 {
     int e = WSAGetLastError();
     xsock__set_native_error(e);
-    return e == WSAECONNABORTED ? XSOCK_ECONNRESET : xsock__sys_map_error(e);
+    if (e == WSAECONNABORTED) return XSOCK_ECONNRESET;
+    /* A connected datagram socket told of an ICMP port unreachable (see
+     * xsock__sys_connect): Linux says ECONNREFUSED there. */
+    if (e == WSAECONNRESET && is_dgram(s)) return XSOCK_ECONNREFUSED;
+    return xsock__sys_map_error(e);
 }
 
 xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
 {
     int n = XSOCK__OS(send)(XSOCK__S(s), (const char *)buf, (int)len, 0);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error();
+    return n >= 0 ? (xsock_ssize_t)n : transfer_error(XSOCK__S(s));
 }
 
 xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
@@ -206,13 +287,13 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
     if (n >= 0) return n;
     /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
     if (WSAGetLastError() == WSAESHUTDOWN) return 0;
-    return transfer_error();
+    return transfer_error(XSOCK__S(s));
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
     int n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error();
+    return n >= 0 ? (xsock_ssize_t)n : transfer_error(XSOCK__S(s));
 }
 
 xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *from)
@@ -227,7 +308,7 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
     if (n >= 0) return n;
     /* The truncated datagram's bytes and sender are filled in, as POSIX's
      * MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
-    return transfer_error();
+    return transfer_error(XSOCK__S(s));
 }
 
 int xsock__sys_shutdown(xsock_t s, int how)
