@@ -21,9 +21,6 @@ static int int_option(int opt, int *level, int *name)
     case XSOCK_OPT_KEEPALIVE: *level = SOL_SOCKET; *name = SO_KEEPALIVE; return 1;
     case XSOCK_OPT_RCVBUF: *level = SOL_SOCKET; *name = SO_RCVBUF; return 1;
     case XSOCK_OPT_SNDBUF: *level = SOL_SOCKET; *name = SO_SNDBUF; return 1;
-    /* Winsock takes these as a DWORD of milliseconds already. */
-    case XSOCK_OPT_RCVTIMEO: *level = SOL_SOCKET; *name = SO_RCVTIMEO; return 1;
-    case XSOCK_OPT_SNDTIMEO: *level = SOL_SOCKET; *name = SO_SNDTIMEO; return 1;
     case XSOCK_OPT_V6ONLY: *level = IPPROTO_IPV6; *name = IPV6_V6ONLY; return 1;
     case XSOCK_OPT_BROADCAST: *level = SOL_SOCKET; *name = SO_BROADCAST; return 1;
     default: return 0;
@@ -114,6 +111,9 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
     int level, name;
     struct linger l;
     if (is_reuse(opt)) return set_reuse(XSOCK__S(s), opt, value);
+    /* Not SO_RCVTIMEO/SO_SNDTIMEO: see nonblock.c. */
+    if (opt == XSOCK_OPT_RCVTIMEO || opt == XSOCK_OPT_SNDTIMEO)
+        return xsock__win_set_timeout(XSOCK__S(s), opt == XSOCK_OPT_SNDTIMEO, (DWORD)value);
     if (int_option(opt, &level, &name)) {
         DWORD v = (DWORD)value; /* the caller checked value >= 0 */
         return XSOCK__OS(setsockopt)(XSOCK__S(s), level, name, (const char *)&v, (int)sizeof v) == 0
@@ -133,14 +133,21 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
     int level, name, len;
     struct linger l;
     if (is_reuse(opt)) return get_reuse(XSOCK__S(s), opt, value);
+    if (opt == XSOCK_OPT_RCVTIMEO || opt == XSOCK_OPT_SNDTIMEO) {
+        DWORD ms;
+        int type, r;
+        if ((r = sock_type(XSOCK__S(s), &type)) < 0) return r; /* a closed socket says so */
+        ms = xsock__win_timeout(XSOCK__S(s), opt == XSOCK_OPT_SNDTIMEO);
+        *value = ms > (DWORD)INT_MAX ? INT_MAX : (int)ms;
+        return 0;
+    }
     if (int_option(opt, &level, &name)) {
         /* Some options come back as one byte (a BOOLEAN), others as a BOOL
          * or DWORD: start from zero so that any width reads right. */
         DWORD v = 0;
         len = (int)sizeof v;
         if (XSOCK__OS(getsockopt)(XSOCK__S(s), level, name, (char *)&v, &len) != 0) return option_error();
-        if (opt == XSOCK_OPT_RCVBUF || opt == XSOCK_OPT_SNDBUF || opt == XSOCK_OPT_RCVTIMEO ||
-            opt == XSOCK_OPT_SNDTIMEO)
+        if (opt == XSOCK_OPT_RCVBUF || opt == XSOCK_OPT_SNDBUF)
             *value = v > (DWORD)INT_MAX ? INT_MAX : (int)v;
         else
             *value = v != 0;

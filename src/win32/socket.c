@@ -149,7 +149,16 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
     xsock_addr tmp;
     xsock_addr *a = peer ? peer : &tmp;
     int len = (int)sizeof a->storage, r;
-    SOCKET c = XSOCK__OS(accept)(XSOCK__S(s), SA(a), &len);
+    SOCKET c;
+    int wait_ms;
+    /* A listener with a timeout is non-blocking in the OS (nonblock.c) but
+     * blocking for the caller: wait for a connection as accept would. The
+     * timeouts are for transfers; Windows' never applied to accept. */
+    while ((c = XSOCK__OS(accept)(XSOCK__S(s), SA(a), &len)) == INVALID_SOCKET &&
+           WSAGetLastError() == WSAEWOULDBLOCK && xsock__win_wait_for(XSOCK__S(s), 0, &wait_ms)) {
+        if ((r = xsock__sys_wait(s, XSOCK_POLLIN, -1)) < 0) return r;
+        len = (int)sizeof a->storage;
+    }
     if (c == INVALID_SOCKET) {
         int e = WSAGetLastError();
         /* A connection reset while it waited in the backlog: BSD and macOS
@@ -234,7 +243,7 @@ static int is_dgram(SOCKET s)
 
 int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 {
-    int e;
+    int e, wait_ms;
     if (is_loopback(addr)) no_syn_retries(XSOCK__S(s));
     if (XSOCK__OS(connect)(XSOCK__S(s), CSA(addr), addr->len) == 0) {
         /* A connected datagram socket has one peer: that its port is
@@ -244,6 +253,12 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
         return 0;
     }
     e = WSAGetLastError();
+    /* A socket with a timeout is non-blocking in the OS only (nonblock.c):
+     * finish the connect as a blocking one would. */
+    if (e == WSAEWOULDBLOCK && xsock__win_wait_for(XSOCK__S(s), 1, &wait_ms)) {
+        int r = xsock__sys_wait(s, XSOCK_POLLOUT, -1);
+        return r < 0 ? r : xsock__sys_socket_error(s);
+    }
     /* Winsock's "in progress" for a non-blocking connect. */
     if (e == WSAEWOULDBLOCK) return xsock__fail(XSOCK_EINPROGRESS, e);
     return xsock__fail(xsock__sys_map_error(e), e);
@@ -275,40 +290,89 @@ static xsock_ssize_t transfer_error(SOCKET s)
     return xsock__sys_map_error(e);
 }
 
+/* After a transfer failed: a socket that is non-blocking in the OS only
+ * because it has a timeout (nonblock.c) answers "would block" where the
+ * caller expects a blocking call, so wait for it, within the timeout, and
+ * have the call made again (1). 0: report the failure as it is; < 0: the
+ * code to return (XSOCK_ETIMEDOUT: the socket stays as good as before). */
+static int wait_again(SOCKET s, int sending, ULONGLONG *start)
+{
+    int ms, r;
+    if (WSAGetLastError() != WSAEWOULDBLOCK || !xsock__win_wait_for(s, sending, &ms)) return 0;
+    if (*start == 0) {
+        *start = GetTickCount64();
+    } else if (ms >= 0) {
+        ULONGLONG spent = GetTickCount64() - *start;
+        ms = spent >= (ULONGLONG)ms ? 0 : ms - (int)spent;
+    }
+    r = xsock__sys_wait((xsock_t)s, sending ? XSOCK_POLLOUT : XSOCK_POLLIN, ms);
+    if (r < 0) return r;
+    if (r == 0) return xsock__fail(XSOCK_ETIMEDOUT, WSAETIMEDOUT);
+    return 1;
+}
+
+static XSOCK__NOINLINE xsock_ssize_t send_failed(SOCKET s, const char *buf, int len)
+{
+    ULONGLONG start = 0;
+    int r, n;
+    while ((r = wait_again(s, 1, &start)) > 0)
+        if ((n = XSOCK__OS(send)(s, buf, len, 0)) >= 0) return n;
+    return r < 0 ? r : transfer_error(s);
+}
+
+static XSOCK__NOINLINE xsock_ssize_t recv_failed(SOCKET s, char *buf, int len)
+{
+    ULONGLONG start = 0;
+    int r, n;
+    for (;;) {
+        /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
+        if (WSAGetLastError() == WSAESHUTDOWN) return 0;
+        if ((r = wait_again(s, 0, &start)) <= 0) break;
+        if ((n = XSOCK__OS(recv)(s, buf, len, 0)) >= 0) return n;
+    }
+    return r < 0 ? r : transfer_error(s);
+}
+
 xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
 {
     int n = XSOCK__OS(send)(XSOCK__S(s), (const char *)buf, (int)len, 0);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error(XSOCK__S(s));
+    return n >= 0 ? (xsock_ssize_t)n : send_failed(XSOCK__S(s), (const char *)buf, (int)len);
 }
 
 xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 {
     int n = XSOCK__OS(recv)(XSOCK__S(s), (char *)buf, (int)len, 0);
-    if (n >= 0) return n;
-    /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
-    if (WSAGetLastError() == WSAESHUTDOWN) return 0;
-    return transfer_error(XSOCK__S(s));
+    return n >= 0 ? (xsock_ssize_t)n : recv_failed(XSOCK__S(s), (char *)buf, (int)len);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
-    int n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error(XSOCK__S(s));
+    ULONGLONG start = 0;
+    int n, r;
+    do {
+        n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
+        if (n >= 0) return n;
+    } while ((r = wait_again(XSOCK__S(s), 1, &start)) > 0);
+    return r < 0 ? r : transfer_error(XSOCK__S(s));
 }
 
 xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *from)
 {
     xsock_addr tmp;
     xsock_addr *a = from ? from : &tmp;
-    int alen = (int)sizeof a->storage, n;
-    memset(a, 0, sizeof *a);
-    n = XSOCK__OS(recvfrom)(XSOCK__S(s), (char *)buf, (int)len, 0, SA(a), &alen);
-    /* A connected stream socket leaves the address alone: say "none". */
-    a->len = SA(a)->sa_family != 0 ? alen : 0;
-    if (n >= 0) return n;
-    /* The truncated datagram's bytes and sender are filled in, as POSIX's
-     * MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
-    return transfer_error(XSOCK__S(s));
+    ULONGLONG start = 0;
+    int alen, n, r;
+    do {
+        alen = (int)sizeof a->storage;
+        memset(a, 0, sizeof *a);
+        n = XSOCK__OS(recvfrom)(XSOCK__S(s), (char *)buf, (int)len, 0, SA(a), &alen);
+        /* A connected stream socket leaves the address alone: say "none". */
+        a->len = SA(a)->sa_family != 0 ? alen : 0;
+        if (n >= 0) return n;
+        /* The truncated datagram's bytes and sender are filled in, as
+         * POSIX's MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
+    } while ((r = wait_again(XSOCK__S(s), 0, &start)) > 0);
+    return r < 0 ? r : transfer_error(XSOCK__S(s));
 }
 
 int xsock__sys_shutdown(xsock_t s, int how)

@@ -14,9 +14,18 @@
 /* xsock_t and SOCKET are both pointer-sized unsigned integers. */
 #define XSOCK__S(s) ((SOCKET)(s))
 
-/* The non-blocking registry (nonblock.c): Windows cannot say whether a
- * socket is non-blocking, so xsock remembers which ones it made so. */
+/* The per-socket registry (nonblock.c): Windows cannot say whether a
+ * socket is non-blocking, so xsock remembers which ones it made so, and
+ * the timeouts it emulates. */
 void xsock__win_nb_forget(SOCKET s);
+/* Receive (send 0) / send (send 1) timeout in ms, 0 for none. Kept here,
+ * not in SO_RCVTIMEO/SO_SNDTIMEO (see nonblock.c). */
+int xsock__win_set_timeout(SOCKET s, int send, DWORD ms);
+DWORD xsock__win_timeout(SOCKET s, int send);
+/* After WSAEWOULDBLOCK: 1 if the caller sees a blocking socket, so the
+ * transfer must wait (*wait_ms: the timeout, -1 for none) and go again;
+ * 0 if "would block" is the caller's answer. */
+int xsock__win_wait_for(SOCKET s, int send, int *wait_ms);
 
 /* A select() set for any number of sockets (poll.c, poller.c). Winsock's
  * fd_set is a count and an array, not a bitmap, and select reads as many
