@@ -255,6 +255,48 @@ TEST(timeouts_keep_blocking_calls)
     CHECK_OK(xsock_close(l));
 }
 
+/* Item 7. XSOCK_SHUT_RD means one thing: xsock_recv returns 0 once nothing
+ * is queued (also on a non-blocking socket), data the peer sends later is
+ * taken in and can still be read, and the connection is never reset for it
+ * (Windows' SD_RECEIVE would reset it: Microsoft's shutdown page; under
+ * Wine the late data read as the end of the stream). The other direction
+ * goes on. XSOCK_SHUT_RDWR is XSOCK_SHUT_WR plus that. */
+TEST(shut_rd_one_meaning)
+{
+    xsock_t c, s;
+    char buf[8];
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    CHECK_EQ(xsock_send_all(c, "early", 5), 5);
+    CHECK_EQ(tu_wait(s, XSOCK_POLLIN, 5000), XSOCK_POLLIN);
+    CHECK_OK(xsock_shutdown(s, XSOCK_SHUT_RD));
+    CHECK_EQ(xsock_recv_all(s, buf, 5), 5); /* what was queued is still there */
+    CHECK(memcmp(buf, "early", 5) == 0);
+    CHECK_EQ(xsock_recv(s, buf, sizeof buf), 0);
+    CHECK_OK(xsock_set_nonblocking(s, 1));
+    CHECK_EQ(xsock_recv(s, buf, sizeof buf), 0);
+    CHECK_OK(xsock_set_nonblocking(s, 0));
+    CHECK_EQ(xsock_send_all(c, "late", 4), 4); /* no reset for it */
+    CHECK_EQ(tu_wait(s, XSOCK_POLLIN, 5000), XSOCK_POLLIN);
+    CHECK_EQ(xsock_recv_all(s, buf, 4), 4);
+    CHECK(memcmp(buf, "late", 4) == 0);
+    CHECK_EQ(xsock_send_all(s, "reply", 5), 5);
+    CHECK_EQ(xsock_recv_all(c, buf, 5), 5);
+    CHECK(memcmp(buf, "reply", 5) == 0);
+    /* With both sides shut, data that still comes may reset the
+     * connection (Linux does, in FIN_WAIT with its read side shut): only
+     * the end of stream is promised. */
+    CHECK_OK(xsock_shutdown(s, XSOCK_SHUT_RDWR));
+    CHECK_EQ(xsock_recv(c, buf, sizeof buf), 0); /* the peer sees the end */
+    CHECK_EQ(xsock_recv(s, buf, sizeof buf), 0);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+    /* Not connected: XSOCK_ENOTCONN on every OS. */
+    CHECK_OK(xsock_open(&c, XSOCK_INET, XSOCK_STREAM));
+    CHECK_ERR(xsock_shutdown(c, XSOCK_SHUT_RD), XSOCK_ENOTCONN);
+    CHECK_OK(xsock_close(c));
+}
+
 XTEST_MAIN(XTEST(lazy_then_balanced_init) XTEST(foreign_cleanup_says_enotinit) XTEST(udp_recv_truncated)
                XTEST(udp_closed_port) XTEST(poll_socket_listed_twice) XTEST(scope_overflow)
-                   XTEST(timeouts_keep_the_stream) XTEST(timeouts_keep_blocking_calls))
+                   XTEST(timeouts_keep_the_stream) XTEST(timeouts_keep_blocking_calls)
+                       XTEST(shut_rd_one_meaning))

@@ -22,6 +22,7 @@
 struct state {
     SOCKET s;
     int nb;         /* the caller's mode: 1 non-blocking */
+    int rd_shut;    /* XSOCK_SHUT_RD was called (socket.c) */
     DWORD rcv, snd; /* timeouts in ms, 0 = none */
 };
 
@@ -67,7 +68,7 @@ static int apply_locked(const struct state *st)
 {
     int found, r;
     size_t i = find(st->s, &found);
-    u_long os_nb = (u_long)(st->nb || st->rcv || st->snd);
+    u_long os_nb = (u_long)(st->nb || st->rd_shut || st->rcv || st->snd);
     int keep = os_nb != 0;
     if (keep && !found && (r = reserve_locked()) < 0) return r;
     if (XSOCK__OS(ioctlsocket)(st->s, (long)FIONBIO, &os_nb) != 0) return xsock__sys_error();
@@ -94,7 +95,7 @@ static struct state get_locked(SOCKET s)
     size_t i = find(s, &found);
     if (found) return set[i];
     st.s = s;
-    st.nb = 0;
+    st.nb = st.rd_shut = 0;
     st.rcv = st.snd = 0;
     return st;
 }
@@ -135,6 +136,18 @@ int xsock__win_set_timeout(SOCKET s, int send, DWORD ms)
     return r;
 }
 
+int xsock__win_shut_read(SOCKET s)
+{
+    struct state st;
+    int r;
+    AcquireSRWLockExclusive(&lock);
+    st = get_locked(s);
+    st.rd_shut = 1;
+    r = apply_locked(&st);
+    ReleaseSRWLockExclusive(&lock);
+    return r;
+}
+
 DWORD xsock__win_timeout(SOCKET s, int send)
 {
     struct state st;
@@ -151,9 +164,11 @@ int xsock__win_wait_for(SOCKET s, int send, int *wait_ms)
     AcquireSRWLockShared(&lock);
     st = get_locked(s);
     ReleaseSRWLockShared(&lock);
+    /* Read side shut: an empty receive queue is the end of the stream. */
+    if (!send && st.rd_shut) return 2;
     /* Non-blocking for the caller (or made so outside xsock): "would
      * block" is the answer. */
-    if (st.nb || (!st.rcv && !st.snd)) return 0;
+    if (st.nb || (!st.rcv && !st.snd && !st.rd_shut)) return 0;
     ms = send ? st.snd : st.rcv;
     *wait_ms = ms == 0 ? -1 : ms > (DWORD)INT_MAX ? INT_MAX : (int)ms;
     return 1;

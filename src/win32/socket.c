@@ -293,12 +293,15 @@ static xsock_ssize_t transfer_error(SOCKET s)
 /* After a transfer failed: a socket that is non-blocking in the OS only
  * because it has a timeout (nonblock.c) answers "would block" where the
  * caller expects a blocking call, so wait for it, within the timeout, and
- * have the call made again (1). 0: report the failure as it is; < 0: the
- * code to return (XSOCK_ETIMEDOUT: the socket stays as good as before). */
+ * have the call made again (1). 2: a receive after XSOCK_SHUT_RD found
+ * nothing queued, which reads as the end of the stream. 0: report the
+ * failure as it is; < 0: the code to return (XSOCK_ETIMEDOUT: the socket
+ * stays as good as before). */
 static int wait_again(SOCKET s, int sending, ULONGLONG *start)
 {
-    int ms, r;
-    if (WSAGetLastError() != WSAEWOULDBLOCK || !xsock__win_wait_for(s, sending, &ms)) return 0;
+    int ms = -1, r;
+    if (WSAGetLastError() != WSAEWOULDBLOCK || (r = xsock__win_wait_for(s, sending, &ms)) == 0) return 0;
+    if (r == 2) return 2; /* read side shut and nothing queued: end of stream */
     if (*start == 0) {
         *start = GetTickCount64();
     } else if (ms >= 0) {
@@ -328,6 +331,7 @@ static XSOCK__NOINLINE xsock_ssize_t recv_failed(SOCKET s, char *buf, int len)
         /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
         if (WSAGetLastError() == WSAESHUTDOWN) return 0;
         if ((r = wait_again(s, 0, &start)) <= 0) break;
+        if (r == 2) return 0;
         if ((n = XSOCK__OS(recv)(s, buf, len, 0)) >= 0) return n;
     }
     return r < 0 ? r : transfer_error(s);
@@ -371,14 +375,28 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
         if (n >= 0) return n;
         /* The truncated datagram's bytes and sender are filled in, as
          * POSIX's MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
-    } while ((r = wait_again(XSOCK__S(s), 0, &start)) > 0);
+    } while ((r = wait_again(XSOCK__S(s), 0, &start)) == 1);
+    if (r == 2) return 0;
     return r < 0 ? r : transfer_error(XSOCK__S(s));
 }
 
+/* XSOCK_SHUT_RD means what Linux's SHUT_RD does: xsock_recv returns 0
+ * once nothing is queued, and what the peer still sends is taken in (and
+ * can be read), never refused. Windows' SD_RECEIVE (and SD_BOTH) instead
+ * resets the connection when data is queued or arrives later (Microsoft's
+ * shutdown page), so the read side is only remembered (nonblock.c) and
+ * the OS is asked for SD_SEND at most. The peer is told nothing, on every
+ * OS: TCP has no way to. */
 int xsock__sys_shutdown(xsock_t s, int how)
 {
-    int h = how == XSOCK_SHUT_RD ? SD_RECEIVE : how == XSOCK_SHUT_WR ? SD_SEND : SD_BOTH;
-    return XSOCK__OS(shutdown)(XSOCK__S(s), h) == 0 ? 0 : xsock__sys_error();
+    xsock_addr peer;
+    int r;
+    if (how == XSOCK_SHUT_WR || how == XSOCK_SHUT_RDWR) {
+        if (XSOCK__OS(shutdown)(XSOCK__S(s), SD_SEND) != 0) return xsock__sys_error();
+    } else if ((r = xsock__sys_peer_addr(s, &peer)) < 0) {
+        return r; /* not connected: WSAENOTCONN, as shutdown says */
+    }
+    return how == XSOCK_SHUT_WR ? 0 : xsock__win_shut_read(XSOCK__S(s));
 }
 
 /* Linux names an unbound socket's address as the wildcard of its family

@@ -22,8 +22,11 @@ void xsock__win_nb_forget(SOCKET s);
  * not in SO_RCVTIMEO/SO_SNDTIMEO (see nonblock.c). */
 int xsock__win_set_timeout(SOCKET s, int send, DWORD ms);
 DWORD xsock__win_timeout(SOCKET s, int send);
+/* XSOCK_SHUT_RD on Windows (socket.c): remembered, not SD_RECEIVE. */
+int xsock__win_shut_read(SOCKET s);
 /* After WSAEWOULDBLOCK: 1 if the caller sees a blocking socket, so the
  * transfer must wait (*wait_ms: the timeout, -1 for none) and go again;
+ * 2 for a receive after XSOCK_SHUT_RD: the end of the stream (0 bytes);
  * 0 if "would block" is the caller's answer. */
 int xsock__win_wait_for(SOCKET s, int send, int *wait_ms);
 
