@@ -44,7 +44,7 @@ static void read_inline(xsock_t s, xsock_poller *p, char *buf, size_t n)
             int rev = tu_wait(s, XSOCK_POLLIN, 5000);
             if (rev != XSOCK_POLLIN) XTEST_FAIL("xsock_poll says revents 0x%x", (unsigned)rev);
         }
-        r = CHECK_OK(xsock_recv(s, buf + got, n - got));
+        r = (xsock_ssize_t)CHECK_OK(xsock_recv(s, buf + got, n - got));
         CHECK(r > 0);
         got += (size_t)r;
     }

@@ -2,6 +2,7 @@
  * and XSOCK_OPT_REUSEPORT_LB each mean one thing on every OS (the table is
  * in xsock.h), and a bind to a taken port says XSOCK_EADDRINUSE on every OS,
  * also where Windows answers WSAEACCES. */
+#include <limits.h>
 #include "testutil.h"
 
 static int get(xsock_t s, int opt)
@@ -292,6 +293,34 @@ TEST(reuseport_lb)
     CHECK_OK(xsock_close(b));
 }
 
+/* Each reuse option takes 0 or 1 only, and a refused value changes nothing;
+ * they are all known to xsock_get_option (its range check once stopped at
+ * XSOCK_OPT_LINGER). */
+TEST(bad_values)
+{
+    static const int opts[] = {XSOCK_OPT_REUSEADDR, XSOCK_OPT_EXCLUSIVE, XSOCK_OPT_SHAREPORT,
+                               XSOCK_OPT_REUSEPORT_LB};
+    static const int bad[] = {-1, 2, INT_MAX, INT_MIN};
+    xsock_t t, u;
+    size_t i, j;
+    CHECK_OK(xsock_open(&t, XSOCK_INET, XSOCK_STREAM));
+    CHECK_OK(xsock_open(&u, XSOCK_INET, XSOCK_DGRAM));
+    for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        for (j = 0; j < sizeof bad / sizeof bad[0]; j++) {
+            CHECK_ERR(xsock_set_option(t, opts[i], bad[j]), XSOCK_EINVAL);
+            CHECK_ERR(xsock_set_option(u, opts[i], bad[j]), XSOCK_EINVAL);
+        }
+        CHECK_ERR(xsock_get_option(t, opts[i], NULL), XSOCK_EINVAL);
+        CHECK_ERR(xsock_set_option(XSOCK_INVALID, opts[i], 1), XSOCK_EBADF);
+    }
+    CHECK_EQ(get(t, XSOCK_OPT_REUSEADDR), 1);
+    CHECK_EQ(get(t, XSOCK_OPT_EXCLUSIVE), 0);
+    CHECK_EQ(get(u, XSOCK_OPT_EXCLUSIVE), 1);
+    CHECK_EQ(get(u, XSOCK_OPT_SHAREPORT), 0);
+    CHECK_OK(xsock_close(t));
+    CHECK_OK(xsock_close(u));
+}
+
 XTEST_MAIN(XTEST(defaults) XTEST(exclusive_switches) XTEST(share_port_udp)
                XTEST(restart_after_server_closed_first) XTEST(exclusive_restart_waits)
-                   XTEST(listen_every_interface_twice) XTEST(reuseport_lb))
+                   XTEST(listen_every_interface_twice) XTEST(reuseport_lb) XTEST(bad_values))

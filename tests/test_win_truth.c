@@ -212,7 +212,7 @@ TEST(timeouts_keep_the_stream)
     /* Everything taken arrives, in order, then the stream goes on. */
     while (got < sent) {
         size_t want = sent - got < CHUNK ? sent - got : CHUNK;
-        r = CHECK_OK(xsock_recv(s, buf, want));
+        r = (xsock_ssize_t)CHECK_OK(xsock_recv(s, buf, want));
         CHECK(r > 0);
         if (!tu_check_fill(buf, (size_t)r, got)) XTEST_FAIL("bytes %lu.. changed", (unsigned long)got);
         got += (size_t)r;
