@@ -123,9 +123,13 @@ XSOCK_API int xsock_last_native_error(void);
 
 /* ---- lifecycle ----------------------------------------------------------
  * Optional: the first call that needs the network starts Winsock by itself,
- * once, thread-safely. xsock_init/xsock_cleanup are ref-counted: the last
- * xsock_cleanup matching an xsock_init releases Winsock (WSACleanup); an
- * extra xsock_cleanup does nothing. Both are no-ops on POSIX. */
+ * once, thread-safely, and keeps it until the process ends, so that no
+ * xsock_cleanup (xsock's or another component's) can close the sockets of
+ * the process. xsock_init/xsock_cleanup pass through to WSAStartup /
+ * WSACleanup, nesting with Winsock's own count: each xsock_cleanup gives
+ * back one xsock_init, and an extra xsock_cleanup does nothing. A call that
+ * finds Winsock stopped by other code gives XSOCK_ENOTINIT. Both are no-ops
+ * on POSIX. */
 XSOCK_API int xsock_init(void);
 XSOCK_API void xsock_cleanup(void);
 XSOCK_API unsigned long xsock_version(void); /* XSOCK_VERSION_HEX */
@@ -191,13 +195,15 @@ XSOCK_API int xsock_addr_equal(const xsock_addr *a, const xsock_addr *b);
 
 /* ---- sockets ------------------------------------------------------------
  * New sockets are blocking, close-on-exec / not inheritable, never raise
- * SIGPIPE, and stream sockets may rebind a port at once after a restart
- * while a second live listener on it still gets XSOCK_EADDRINUSE (POSIX:
- * SO_REUSEADDR; Windows: SO_EXCLUSIVEADDRUSE, never SO_REUSEADDR). IPv6
+ * SIGPIPE; TCP sockets read urgent (MSG_OOB) data inline, as one more byte
+ * of the stream (SO_OOBINLINE), so it is never an error. Stream sockets
+ * may rebind a port at once after a restart, while the old server's
+ * connections live on or sit in TIME_WAIT, and a second live listener on
+ * it still gets XSOCK_EADDRINUSE (XSOCK_OPT_REUSEADDR); datagram sockets
+ * start exclusive (XSOCK_OPT_EXCLUSIVE; XSOCK_OPT_SHAREPORT shares). A bind
+ * to a port that is taken gives XSOCK_EADDRINUSE on every OS (also where
+ * Windows says WSAEACCES: xsock_last_native_error keeps 10013). IPv6
  * sockets start v6-only on every OS (XSOCK_OPT_V6ONLY turns that off).
- * Windows caveat (Microsoft's, for SO_EXCLUSIVEADDRUSE): a restart can be
- * refused while connections the old server closed first are still in
- * TIME_WAIT; let clients close first, or retry the bind.
  *
  * Bad input, below: "s" stands for XSOCK_EBADF when s is XSOCK_INVALID or
  * a closed handle; "addr" for XSOCK_EINVAL when the address is NULL or
@@ -224,7 +230,12 @@ XSOCK_API int xsock_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
  * XSOCK_EINPROGRESS; wait for XSOCK_POLLOUT, then xsock_connect_result).
  * timeout_ms >= 0: waits at most that long whatever the socket's mode and
  * gives XSOCK_ECONNREFUSED / XSOCK_ETIMEDOUT / ... truthfully on every OS;
- * the socket keeps its blocking mode. After XSOCK_ETIMEDOUT close it.
+ * the socket keeps the blocking mode it had. POSIX reads that mode from the
+ * OS; Windows cannot read FIONBIO, so there it is the mode xsock set
+ * (blocking from xsock_open/xsock_accept, or xsock_set_nonblocking): a
+ * socket made non-blocking with ioctlsocket outside xsock comes back
+ * blocking; tell xsock with xsock_set_nonblocking instead. After this
+ * call's XSOCK_ETIMEDOUT close the socket.
  * Bad input: s, addr. */
 XSOCK_API int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms);
 /* After a non-blocking connect reported writable: 0 if connected, else the
@@ -233,7 +244,8 @@ XSOCK_API int xsock_connect_result(xsock_t s);
 
 /* Bytes sent / received, or a negative code. recv returns 0 at the peer's
  * orderly end of stream (and for len 0). A receive timeout (XSOCK_OPT_RCVTIMEO)
- * gives XSOCK_ETIMEDOUT; a non-blocking socket with nothing to do gives
+ * gives XSOCK_ETIMEDOUT, after which the socket stays usable on every OS (no
+ * byte lost or doubled); a non-blocking socket with nothing to do gives
  * XSOCK_EAGAIN. A send to a reset or closed peer gives XSOCK_EPIPE or
  * XSOCK_ECONNRESET and never a signal. Lengths above INT_MAX are capped
  * (a partial transfer), as Winsock takes an int.
@@ -254,7 +266,15 @@ XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
                                      const xsock_addr *to);
 XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
                                        xsock_addr *from);
-/* Bad input: s; XSOCK_EINVAL: how not XSOCK_SHUT_RD/WR/RDWR. */
+/* XSOCK_SHUT_WR: the peer reads the end of the stream; sending ends here.
+ * XSOCK_SHUT_RD: this side reads no more: xsock_recv returns 0 once nothing
+ * is queued (also non-blocking); the peer is not told, and what it sends
+ * later is taken in (and can still be read), never answered with a reset
+ * (Linux's SHUT_RD; on Windows xsock only remembers it, as SD_RECEIVE would
+ * reset). xsock_poll need not report the end as XSOCK_POLLIN there.
+ * XSOCK_SHUT_RDWR: both; data the peer sends after it may reset the
+ * connection (Linux does). XSOCK_ENOTCONN when s is not connected.
+ * Bad input: s; XSOCK_EINVAL: how not XSOCK_SHUT_RD/WR/RDWR. */
 XSOCK_API int xsock_shutdown(xsock_t s, int how);
 /* Bad input: s; XSOCK_EINVAL: out NULL. */
 XSOCK_API int xsock_local_addr(xsock_t s, xsock_addr *out);
@@ -269,26 +289,48 @@ XSOCK_API int xsock_socketpair(xsock_t pair[2]);
 /* on: non-zero for non-blocking. Bad input: s. */
 XSOCK_API int xsock_set_nonblocking(xsock_t s, int on);
 
+/* Port reuse: each option means one thing on every OS.
+ *
+ *  option (0/1)       meaning                       Linux / macOS, BSD / Windows
+ *  REUSEADDR          stream: a restarted server    SO_REUSEADDR / SO_REUSEADDR /
+ *   (stream default)  rebinds at once; a second     neither SO_REUSEADDR nor
+ *                     live listener still gets      SO_EXCLUSIVEADDRUSE (0 sets
+ *                     XSOCK_EADDRINUSE              SO_EXCLUSIVEADDRUSE)
+ *  EXCLUSIVE          nobody else may bind the      no SO_REUSEADDR/SO_REUSEPORT /
+ *   (datagram         port; a restart waits out     same / SO_EXCLUSIVEADDRUSE
+ *   default)          old connections (TIME_WAIT)
+ *  SHAREPORT          datagram: sockets that all    SO_REUSEADDR / SO_REUSEADDR +
+ *                     ask share one port, each      SO_REUSEPORT / SO_REUSEADDR
+ *                     gets multicast + broadcast
+ *  REUSEPORT_LB       the kernel spreads a port's   SO_REUSEPORT / FreeBSD
+ *                     connections or datagrams      SO_REUSEPORT_LB, else ENOTSUP
+ *                     among the sockets on it       / XSOCK_ENOTSUP
+ *
+ * REUSEADDR is a stream option and SHAREPORT a datagram one (XSOCK_EINVAL on
+ * the other type); EXCLUSIVE 1 turns the other three off, and 0 turns the
+ * type's own sharing on (REUSEADDR or SHAREPORT). Sources: Microsoft's
+ * "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE", socket(7) (SO_REUSEADDR,
+ * SO_REUSEPORT), libuv src/win/tcp.c and src/unix/udp.c; docs/API.md. */
 enum xsock_option {
-    XSOCK_OPT_REUSEADDR = 1, /* 0/1: POSIX SO_REUSEADDR, Windows SO_EXCLUSIVEADDRUSE */
+    XSOCK_OPT_REUSEADDR = 1, /* 0/1: restart rebinds at once (stream; see above) */
     XSOCK_OPT_NODELAY,       /* 0/1: TCP_NODELAY */
     XSOCK_OPT_KEEPALIVE,     /* 0/1 */
     XSOCK_OPT_RCVBUF,        /* bytes, as requested (Linux's doubling hidden) */
     XSOCK_OPT_SNDBUF,        /* bytes, as requested */
-    XSOCK_OPT_RCVTIMEO,      /* ms, 0 = none; expiry gives XSOCK_ETIMEDOUT */
-    XSOCK_OPT_SNDTIMEO,      /* ms, 0 = none */
+    XSOCK_OPT_RCVTIMEO,      /* ms, 0 = none; expiry gives XSOCK_ETIMEDOUT, socket usable */
+    XSOCK_OPT_SNDTIMEO,      /* ms, 0 = none; as RCVTIMEO (Windows: a wait, then the call) */
     XSOCK_OPT_V6ONLY,        /* 0/1, IPv6 sockets only */
     XSOCK_OPT_BROADCAST,     /* 0/1, datagram sockets */
     XSOCK_OPT_LINGER,        /* seconds to linger on close, -1 = off */
-    /* Reserved for the reuse redesign (issue 11); each means one thing on
-     * every OS, documented with its table once implemented. */
-    XSOCK_OPT_EXCLUSIVE,     /* 0/1: no other socket may bind this port */
+    XSOCK_OPT_EXCLUSIVE,     /* 0/1: no other socket may bind this port (see above) */
     XSOCK_OPT_SHAREPORT,     /* 0/1: datagram sockets share a port (multicast) */
     XSOCK_OPT_REUSEPORT_LB   /* 0/1: kernel load-balances a port (ENOTSUP on Windows) */
 };
 /* Bad input: s; XSOCK_EINVAL: opt unknown, value out of its range (get:
  * value NULL), or an option s does not have (XSOCK_OPT_V6ONLY on IPv4,
- * XSOCK_OPT_NODELAY on UDP). */
+ * bound or not, on every OS; XSOCK_OPT_NODELAY or XSOCK_OPT_REUSEADDR on
+ * UDP; XSOCK_OPT_SHAREPORT on TCP); XSOCK_ENOTSUP: XSOCK_OPT_REUSEPORT_LB
+ * where the OS has no load balancing (Windows, macOS, NetBSD, OpenBSD). */
 XSOCK_API int xsock_set_option(xsock_t s, int opt, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int opt, int *value);
 
@@ -305,7 +347,9 @@ typedef struct xsock_pollfd {
 } xsock_pollfd;
 
 /* Waits until an entry is ready or timeout_ms passes (< 0: forever; signals
- * do not cut it short). Returns how many entries have revents != 0, 0 on
+ * do not cut it short). Each entry gets only the events it asked for, plus
+ * XSOCK_POLLERR/XSOCK_POLLHUP, also when a socket is listed more than once.
+ * Returns how many entries have revents != 0, 0 on
  * timeout, XSOCK_EBADF if an entry is a closed socket. No limit of 64
  * sockets on Windows, and a failed connect shows as POLLERR|POLLOUT there
  * too (no reliance on WSAPoll).

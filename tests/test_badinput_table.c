@@ -177,7 +177,7 @@ static const int bad_ports[] = {-1, 65536, -65535, 100000, INT_MIN, INT_MAX};
 static const int bad_families[] = {4, 99, -1, INT_MIN, INT_MAX};
 static const int bad_types[] = {0, 3, -1, INT_MIN};
 static const int bad_hows[] = {-1, 3, INT_MIN, INT_MAX};
-static const int bad_opts[] = {0, XSOCK_OPT_LINGER + 1, -1, INT_MIN, INT_MAX};
+static const int bad_opts[] = {0, XSOCK_OPT_REUSEPORT_LB + 1, -1, INT_MIN, INT_MAX};
 static const int bad_events[] = {0, XSOCK_POLLERR, XSOCK_POLLHUP, XSOCK_POLLIN | XSOCK_POLLERR,
                                  0x02, 0x100, -1};
 static const int negatives[] = {-1, INT_MIN};

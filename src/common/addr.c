@@ -168,9 +168,13 @@ static int parse_uint(const char *s, size_t n, unsigned long max, unsigned long 
     size_t i;
     if (n == 0 || n > 10) return -1;
     for (i = 0; i < n; i++) {
+        unsigned long d;
         if (!is_digit(s[i])) return -1;
-        v = v * 10 + (unsigned long)(s[i] - '0');
-        if (v > max) return -1;
+        d = (unsigned long)(s[i] - '0');
+        /* Checked before the step: where unsigned long is 32 bits (Win64
+         * too), ten digits would wrap past max and come back small. */
+        if (v > (max - d) / 10) return -1;
+        v = v * 10 + d;
     }
     *out = v;
     return 0;

@@ -242,6 +242,9 @@ static int check_option(int opt, int value)
     case XSOCK_OPT_KEEPALIVE:
     case XSOCK_OPT_V6ONLY:
     case XSOCK_OPT_BROADCAST:
+    case XSOCK_OPT_EXCLUSIVE:
+    case XSOCK_OPT_SHAREPORT:
+    case XSOCK_OPT_REUSEPORT_LB:
         return (value == 0 || value == 1) ? 0 : XSOCK_EINVAL;
     case XSOCK_OPT_RCVBUF:
     case XSOCK_OPT_SNDBUF:
@@ -257,18 +260,32 @@ static int check_option(int opt, int value)
     }
 }
 
+/* XSOCK_OPT_V6ONLY belongs to IPv6 sockets. Linux refuses it on others,
+ * Wine sets it on an IPv4 socket without a word: refuse it here, once. */
+static int check_v6only(xsock_t s)
+{
+    xsock_addr mine;
+    int r = xsock__sys_local_addr(s, &mine); /* an unbound socket says its family too */
+    if (r < 0) return r;
+    return XSOCK__CSA(&mine)->sa_family == AF_INET6 ? 0 : xsock__fail(XSOCK_EINVAL, 0);
+}
+
 int xsock_set_option(xsock_t s, int opt, int value)
 {
+    int r;
     CHECK_SOCK(s);
     if (check_option(opt, value) < 0) return xsock__fail(XSOCK_EINVAL, 0);
+    if (opt == XSOCK_OPT_V6ONLY && (r = check_v6only(s)) < 0) return r;
     return xsock__sys_set_option(s, opt, value);
 }
 
 int xsock_get_option(xsock_t s, int opt, int *value)
 {
-    if (value == NULL || opt < XSOCK_OPT_REUSEADDR || opt > XSOCK_OPT_LINGER)
+    int r;
+    if (value == NULL || opt < XSOCK_OPT_REUSEADDR || opt > XSOCK_OPT_REUSEPORT_LB)
         return xsock__fail(XSOCK_EINVAL, 0);
     CHECK_SOCK(s);
+    if (opt == XSOCK_OPT_V6ONLY && (r = check_v6only(s)) < 0) return r;
     return xsock__sys_get_option(s, opt, value);
 }
 

@@ -54,9 +54,14 @@ int xsock__sys_open(xsock_t *out, int af, int type)
     if (fd < 0) return xsock__sys_error();
     if ((r = born(fd, cloexec)) < 0) return close_keep_error(fd, r);
     /* A restarted server must rebind at once; on POSIX SO_REUSEADDR still
-     * refuses a second live listener, so it is safe here (unlike Windows). */
+     * refuses a second live listener, so it is safe here (unlike Windows).
+     * A datagram socket gets nothing: it shares its port with no one. */
     if (st == SOCK_STREAM && af != AF_UNIX &&
         (r = setopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1)) < 0)
+        return close_keep_error(fd, r);
+    /* Urgent data reads inline as one more byte, as on Windows, where it
+     * would otherwise hold the socket in select's except set. */
+    if (st == SOCK_STREAM && af != AF_UNIX && (r = setopt_int(fd, SOL_SOCKET, SO_OOBINLINE, 1)) < 0)
         return close_keep_error(fd, r);
     /* Linux defaults to dual-stack, Windows and the BSDs to v6-only: say it. */
     if (af == AF_INET6 && (r = setopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1)) < 0)
@@ -106,6 +111,9 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
     if (r == 0 && XSOCK__OS(fcntl)(fd, F_SETFL, XSOCK__OS(fcntl)(fd, F_GETFL) & ~O_NONBLOCK) != 0)
         r = xsock__sys_error();
 #endif
+    /* Linux and the BSDs copy SO_OOBINLINE from the listener; say it anyway,
+     * for a listener xsock did not make. */
+    if (r == 0 && XSOCK__SA(a)->sa_family != AF_UNIX) r = setopt_int(fd, SOL_SOCKET, SO_OOBINLINE, 1);
     if (r < 0) return close_keep_error(fd, r);
     a->len = (int)len;
     *client = fd;
@@ -266,11 +274,131 @@ int xsock__sys_peer_addr(xsock_t s, xsock_addr *out)
 
 /* ---- options -------------------------------------------------------------- */
 
+/* ---- port reuse -------------------------------------------------------------
+ * The four reuse options (the table is in xsock.h and docs/API.md):
+ *  - XSOCK_OPT_REUSEADDR, stream sockets: SO_REUSEADDR, on by default. A
+ *    restarted server rebinds past TIME_WAIT; a second live listener still
+ *    gets EADDRINUSE (socket(7); Linux and the BSDs alike).
+ *  - XSOCK_OPT_SHAREPORT, datagram sockets: sockets that all ask may bind
+ *    one port and each gets the multicast and broadcast sent to it. Linux:
+ *    SO_REUSEADDR is enough (socket(7)), and SO_REUSEPORT would spread
+ *    unicast among them; macOS and the BSDs: SO_REUSEADDR plus SO_REUSEPORT
+ *    (libuv's src/unix/udp.c, uv__set_reuse, sets SO_REUSEPORT there).
+ *  - XSOCK_OPT_EXCLUSIVE: neither SO_REUSEADDR nor SO_REUSEPORT, so no
+ *    other socket can bind the port (the kernel shares a port only among
+ *    sockets that all asked); as Windows' SO_EXCLUSIVEADDRUSE, a restart
+ *    then waits for TIME_WAIT. Off gives the type's sharing back.
+ *  - XSOCK_OPT_REUSEPORT_LB: the kernel spreads connections or datagrams
+ *    among sockets on one port: Linux's and DragonFly's SO_REUSEPORT
+ *    (socket(7)), FreeBSD's SO_REUSEPORT_LB; macOS, NetBSD and OpenBSD's
+ *    SO_REUSEPORT only shares, so there it is XSOCK_ENOTSUP. */
+#if defined(SO_REUSEPORT_LB)
+#  define XSOCK__LB SO_REUSEPORT_LB
+#elif defined(SO_REUSEPORT) && (defined(__linux__) || defined(__DragonFly__))
+#  define XSOCK__LB SO_REUSEPORT
+#endif
+#if defined(SO_REUSEPORT) && !defined(__linux__)
+#  define XSOCK__SHARE_REUSEPORT 1 /* SHAREPORT needs SO_REUSEPORT too */
+#endif
+
+static int get_sol(int fd, int name, int *v)
+{
+    int x = 0;
+    socklen_t len = sizeof x;
+    if (XSOCK__OS(getsockopt)(fd, SOL_SOCKET, name, &x, &len) != 0) return xsock__sys_error();
+    *v = x != 0;
+    return 0;
+}
+
+static int set_reuse(int fd, int opt, int value, int type)
+{
+    int r, share;
+    switch (opt) {
+    case XSOCK_OPT_REUSEADDR:
+        if (type != SOCK_STREAM) return xsock__fail(XSOCK_EINVAL, ENOPROTOOPT);
+        return setopt_int(fd, SOL_SOCKET, SO_REUSEADDR, value);
+    case XSOCK_OPT_REUSEPORT_LB:
+#ifdef XSOCK__LB
+        return setopt_int(fd, SOL_SOCKET, XSOCK__LB, value);
+#else
+        return xsock__fail(XSOCK_ENOTSUP, ENOPROTOOPT);
+#endif
+    case XSOCK_OPT_SHAREPORT:
+        if (type != SOCK_DGRAM) return xsock__fail(XSOCK_EINVAL, ENOPROTOOPT);
+        share = value;
+        break;
+    default: /* XSOCK_OPT_EXCLUSIVE */
+        if (!value) /* give up exclusive use: the type's own sharing */
+            return set_reuse(fd, type == SOCK_DGRAM ? XSOCK_OPT_SHAREPORT : XSOCK_OPT_REUSEADDR, 1, type);
+        share = 0;
+#ifdef XSOCK__LB
+        if ((r = setopt_int(fd, SOL_SOCKET, XSOCK__LB, 0)) < 0) return r;
+#endif
+#if defined(SO_REUSEPORT) && !defined(XSOCK__SHARE_REUSEPORT)
+        if ((r = setopt_int(fd, SOL_SOCKET, SO_REUSEPORT, 0)) < 0) return r;
+#endif
+        break;
+    }
+#ifdef XSOCK__SHARE_REUSEPORT
+    if ((r = setopt_int(fd, SOL_SOCKET, SO_REUSEPORT, share)) < 0) return r;
+#endif
+    return setopt_int(fd, SOL_SOCKET, SO_REUSEADDR, share);
+}
+
+static int get_reuse(int fd, int opt, int *value, int type)
+{
+    int r, v = 0, p = 0;
+    switch (opt) {
+    case XSOCK_OPT_REUSEADDR:
+        if (type != SOCK_STREAM) return xsock__fail(XSOCK_EINVAL, ENOPROTOOPT);
+        return get_sol(fd, SO_REUSEADDR, value);
+    case XSOCK_OPT_REUSEPORT_LB:
+#ifdef XSOCK__LB
+        return get_sol(fd, XSOCK__LB, value);
+#else
+        return xsock__fail(XSOCK_ENOTSUP, ENOPROTOOPT);
+#endif
+    case XSOCK_OPT_SHAREPORT:
+        if (type != SOCK_DGRAM) return xsock__fail(XSOCK_EINVAL, ENOPROTOOPT);
+        if ((r = get_sol(fd, SO_REUSEADDR, &v)) < 0) return r;
+#ifdef XSOCK__SHARE_REUSEPORT
+        if (v && (r = get_sol(fd, SO_REUSEPORT, &v)) < 0) return r;
+#endif
+        *value = v;
+        return 0;
+    default: /* XSOCK_OPT_EXCLUSIVE */
+        if ((r = get_sol(fd, SO_REUSEADDR, &v)) < 0) return r;
+#ifdef SO_REUSEPORT
+        if ((r = get_sol(fd, SO_REUSEPORT, &p)) < 0) return r;
+        v |= p;
+#endif
+#if defined(XSOCK__LB) && defined(SO_REUSEPORT_LB)
+        if ((r = get_sol(fd, SO_REUSEPORT_LB, &p)) < 0) return r;
+        v |= p;
+#endif
+        (void)p;
+        *value = !v;
+        return 0;
+    }
+}
+
+/* The reuse options each belong to one socket type: 0 if opt is none of
+ * them, else 1 with *type SOCK_STREAM / SOCK_DGRAM (or an error in *r). */
+static int reuse_type(int fd, int opt, int *type, int *r)
+{
+    socklen_t len = sizeof *type;
+    if (opt != XSOCK_OPT_REUSEADDR && opt != XSOCK_OPT_EXCLUSIVE && opt != XSOCK_OPT_SHAREPORT &&
+        opt != XSOCK_OPT_REUSEPORT_LB)
+        return 0;
+    *type = 0;
+    *r = XSOCK__OS(getsockopt)(fd, SOL_SOCKET, SO_TYPE, type, &len) == 0 ? 0 : xsock__sys_error();
+    return 1;
+}
+
 /* level/name of the plain int options; 0 for the others. */
 static int int_option(int opt, int *level, int *name)
 {
     switch (opt) {
-    case XSOCK_OPT_REUSEADDR: *level = SOL_SOCKET; *name = SO_REUSEADDR; return 1;
     case XSOCK_OPT_NODELAY: *level = IPPROTO_TCP; *name = TCP_NODELAY; return 1;
     case XSOCK_OPT_KEEPALIVE: *level = SOL_SOCKET; *name = SO_KEEPALIVE; return 1;
     case XSOCK_OPT_RCVBUF: *level = SOL_SOCKET; *name = SO_RCVBUF; return 1;
@@ -283,7 +411,8 @@ static int int_option(int opt, int *level, int *name)
 
 int xsock__sys_set_option(xsock_t s, int opt, int value)
 {
-    int level, name;
+    int level, name, type, r;
+    if (reuse_type(s, opt, &type, &r)) return r < 0 ? r : set_reuse(s, opt, value, type);
     if (int_option(opt, &level, &name)) return setopt_int(s, level, name, value);
     if (opt == XSOCK_OPT_RCVTIMEO || opt == XSOCK_OPT_SNDTIMEO) {
         struct timeval tv;
@@ -310,8 +439,9 @@ static int option_error(void)
 
 int xsock__sys_get_option(xsock_t s, int opt, int *value)
 {
-    int level, name, v = 0;
+    int level, name, v = 0, type, r;
     socklen_t len;
+    if (reuse_type(s, opt, &type, &r)) return r < 0 ? r : get_reuse(s, opt, value, type);
     if (int_option(opt, &level, &name)) {
         len = sizeof v;
         if (XSOCK__OS(getsockopt)(s, level, name, &v, &len) != 0) return option_error();

@@ -43,11 +43,10 @@ int xsock__sys_map_error(int e)
      * interrupted when another thread closes its socket (Windows says
      * WSAEINTR, Wine WSA_OPERATION_ABORTED). */
     case WSAEINTR:
-    case WSA_OPERATION_ABORTED:
-    /* xsock starts Winsock before it makes a socket, so a call that finds
-     * it stopped was given a handle that is no live socket: either never
-     * one, or closed by the last xsock_cleanup (WSACleanup closes them). */
-    case WSANOTINITIALISED: return XSOCK_EBADF;
+    case WSA_OPERATION_ABORTED: return XSOCK_EBADF;
+    /* xsock's own start-up is never released (init.c): Winsock is stopped
+     * only when other code called WSACleanup more often than WSAStartup. */
+    case WSANOTINITIALISED: return XSOCK_ENOTINIT;
     case WSAEACCES: return XSOCK_EACCES;
     case WSAEMFILE:
     case WSAEPROCLIM: return XSOCK_EMFILE;

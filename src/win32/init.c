@@ -1,37 +1,42 @@
-/* Winsock start-up: lazy and one-time on first use, plus the ref-counted
- * xsock_init / xsock_cleanup for a deterministic WSACleanup. At any time
- * xsock holds at most one WSAStartup, so a cleanup can never be unmatched. */
+/* Winsock start-up. WSAStartup and WSACleanup keep a count of their own,
+ * and the WSACleanup that brings it to zero closes every socket of the
+ * process, whoever opened it. So:
+ *  - the lazy start (first use) takes one WSAStartup that is never given
+ *    back: a process that has used xsock keeps Winsock until it exits, and
+ *    a balanced xsock_init/xsock_cleanup elsewhere cannot close its sockets;
+ *  - xsock_init / xsock_cleanup pass straight through to WSAStartup /
+ *    WSACleanup, so they nest with Winsock's own count (and with other
+ *    libraries' calls) and never release more than they took.
+ * The fast path reads a flag that, once set, stays set: no call can run
+ * after a WSACleanup of xsock's own making. */
 #include "win32/win32.h"
 #ifdef _WIN32
 
 static SRWLOCK lock = SRWLOCK_INIT;
-/* 1 while xsock's WSAStartup is in effect. Written under the lock, read
- * without it on the fast path: an aligned LONG read is atomic, a stale 0
- * only sends the caller to the lock, and Winsock guards its own state. */
+/* 1 once the lazy, permanent WSAStartup has been made; never cleared. An
+ * aligned LONG read is atomic, and a stale 0 only sends the caller to the
+ * lock. */
 static volatile LONG started;
-static long refs; /* xsock_init calls not yet matched; under the lock */
+static long refs; /* xsock_init calls not yet matched by xsock_cleanup; under the lock */
 
-static int start_locked(void)
+static int wsa_startup(void)
 {
     WSADATA wsa;
-    int e;
-    if (started) return 0;
-    e = WSAStartup(MAKEWORD(2, 2), &wsa); /* returns its error; no WSAGetLastError yet */
+    int e = WSAStartup(MAKEWORD(2, 2), &wsa); /* returns its error; no WSAGetLastError yet */
     if (e != 0) return xsock__fail(xsock__sys_map_error(e), e);
     if (LOBYTE(wsa.wVersion) != 2 || HIBYTE(wsa.wVersion) != 2) {
         WSACleanup();
         return xsock__fail(XSOCK_ENOTSUP, WSAVERNOTSUPPORTED);
     }
-    InterlockedExchange(&started, 1);
     return 0;
 }
 
 int xsock__sys_startup(void)
 {
-    int r;
+    int r = 0;
     if (started) return 0;
     AcquireSRWLockExclusive(&lock);
-    r = start_locked();
+    if (!started && (r = wsa_startup()) == 0) InterlockedExchange(&started, 1);
     ReleaseSRWLockExclusive(&lock);
     return r;
 }
@@ -40,7 +45,7 @@ int xsock__sys_init(void)
 {
     int r;
     AcquireSRWLockExclusive(&lock);
-    r = start_locked();
+    r = wsa_startup();
     if (r == 0) refs++;
     ReleaseSRWLockExclusive(&lock);
     return r;
@@ -49,11 +54,11 @@ int xsock__sys_init(void)
 void xsock__sys_cleanup(void)
 {
     AcquireSRWLockExclusive(&lock);
-    if (refs > 0 && --refs == 0 && started) {
+    /* An extra xsock_cleanup does nothing: it must not release someone
+     * else's WSAStartup. */
+    if (refs > 0) {
+        refs--;
         WSACleanup();
-        /* WSACleanup closed every socket: their handle values are free again. */
-        xsock__win_nb_clear();
-        InterlockedExchange(&started, 0);
     }
     ReleaseSRWLockExclusive(&lock);
 }

@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-fd_set *xsock__win_set_alloc(size_t n)
+xsock__win_set *xsock__win_set_alloc(size_t n)
 {
     if (n > ((size_t)-1 - offsetof(fd_set, fd_array)) / sizeof(SOCKET)) return NULL;
-    return (fd_set *)XSOCK__OS(malloc)(offsetof(fd_set, fd_array) + n * sizeof(SOCKET));
+    return (xsock__win_set *)XSOCK__OS(malloc)(XSOCK__WIN_SET_BYTES(n));
 }
 
 static int cmp_socket(const void *a, const void *b)
@@ -22,18 +22,21 @@ static int cmp_socket(const void *a, const void *b)
 
 /* Sorted and without repeats: select is given each socket once even when
  * fds names it twice, and its answer is searched in log time. */
-void xsock__win_set_sort(fd_set *set)
+void xsock__win_set_sort(xsock__win_set *set)
 {
-    u_int i, n = 0;
-    qsort(set->fd_array, set->fd_count, sizeof(SOCKET), cmp_socket);
-    for (i = 0; i < set->fd_count; i++)
-        if (n == 0 || set->fd_array[n - 1] != set->fd_array[i]) set->fd_array[n++] = set->fd_array[i];
-    set->fd_count = n;
+    SOCKET *a = XSOCK__WIN_SET_SOCKETS(set);
+    u_int i, n = 0, count = XSOCK__WIN_SET_COUNT(set);
+    qsort(a, count, sizeof(SOCKET), cmp_socket);
+    for (i = 0; i < count; i++)
+        if (n == 0 || a[n - 1] != a[i]) a[n++] = a[i];
+    XSOCK__WIN_SET_COUNT(set) = n;
 }
 
-int xsock__win_set_has(const fd_set *set, SOCKET s)
+int xsock__win_set_has(const xsock__win_set *set, SOCKET s)
 {
-    return bsearch(&s, set->fd_array, set->fd_count, sizeof(SOCKET), cmp_socket) != NULL;
+    const SOCKET *a = (const SOCKET *)(const void *)((const char *)set + offsetof(fd_set, fd_array));
+    u_int count = *(const u_int *)(const void *)set;
+    return bsearch(&s, a, count, sizeof(SOCKET), cmp_socket) != NULL;
 }
 
 /* select fails on three empty sets: with nothing to watch, just wait. */
@@ -43,23 +46,28 @@ static int nap(int timeout_ms)
     return 0;
 }
 
-static short revents_of(const xsock_pollfd *p, const fd_set *r, const fd_set *w, const fd_set *e)
+/* Only what this entry asked for: the sets are shared by every entry, so
+ * a socket listed twice (once for reading, once for writing) would else
+ * get the other entry's events too, which poll() never gives. */
+static short revents_of(const xsock_pollfd *p, const xsock__win_set *r, const xsock__win_set *w,
+                        const xsock__win_set *e)
 {
-    short rev = 0;
-    if (xsock__win_set_has(r, XSOCK__S(p->sock))) rev |= XSOCK_POLLIN;
-    if (xsock__win_set_has(w, XSOCK__S(p->sock))) rev |= XSOCK_POLLOUT;
-    /* A failed connect (or, rarely, TCP urgent data) lands here. As POSIX
-     * poll does, an error also wakes whoever waits to read or to write,
-     * whose next call then reports it. Windows cannot tell a hang-up from
-     * data: a closed peer shows as POLLIN and recv returns 0. */
-    if (xsock__win_set_has(e, XSOCK__S(p->sock)))
-        rev |= (short)(XSOCK_POLLERR | (p->events & (XSOCK_POLLIN | XSOCK_POLLOUT)));
+    short rev = 0, asked = (short)(p->events & (XSOCK_POLLIN | XSOCK_POLLOUT));
+    if ((asked & XSOCK_POLLIN) && xsock__win_set_has(r, XSOCK__S(p->sock))) rev |= XSOCK_POLLIN;
+    if ((asked & XSOCK_POLLOUT) && xsock__win_set_has(w, XSOCK__S(p->sock))) rev |= XSOCK_POLLOUT;
+    /* A failed connect lands here (urgent data does not: SO_OOBINLINE, see
+     * xsock__sys_open). As POSIX poll does, an error also wakes whoever
+     * waits to read or to write, whose next call then reports it. Windows
+     * cannot tell a hang-up from data: a closed peer shows as POLLIN and
+     * recv returns 0. */
+    if (xsock__win_set_has(e, XSOCK__S(p->sock))) rev |= (short)(XSOCK_POLLERR | asked);
     return rev;
 }
 
 int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
 {
-    fd_set stack[3], *set[3];
+    fd_set stack[3]; /* each an xsock__win_set for up to FD_SETSIZE sockets */
+    xsock__win_set *set[3];
     struct timeval tv;
     size_t i, valid = 0;
     int r, k, ready = 0;
@@ -69,12 +77,12 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
     }
     if (valid == 0) return nap(timeout_ms);
     for (k = 0; k < 3; k++) {
-        set[k] = valid <= FD_SETSIZE ? &stack[k] : xsock__win_set_alloc(valid);
+        set[k] = valid <= FD_SETSIZE ? (xsock__win_set *)(void *)&stack[k] : xsock__win_set_alloc(valid);
         if (set[k] == NULL) {
             while (k-- > 0) XSOCK__OS(free)(set[k]);
             return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
         }
-        set[k]->fd_count = 0;
+        XSOCK__WIN_SET_COUNT(set[k]) = 0;
     }
     for (i = 0; i < n; i++) {
         SOCKET s = XSOCK__S(fds[i].sock);
@@ -87,7 +95,8 @@ int xsock__sys_poll(xsock_pollfd *fds, size_t n, int timeout_ms)
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
     /* A closed or foreign handle gives WSAENOTSOCK: XSOCK_EBADF. */
-    r = XSOCK__OS(select)(0, set[0], set[1], set[2], timeout_ms < 0 ? NULL : &tv);
+    r = XSOCK__OS(select)(0, XSOCK__WIN_SET_FDS(set[0]), XSOCK__WIN_SET_FDS(set[1]), XSOCK__WIN_SET_FDS(set[2]),
+                          timeout_ms < 0 ? NULL : &tv);
     if (r == SOCKET_ERROR) {
         r = xsock__sys_error();
     } else if (r > 0) {

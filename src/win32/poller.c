@@ -26,7 +26,7 @@ struct entry {
 struct xsock_poller {
     struct entry *e; /* sorted by s */
     size_t n, cap;   /* entries, room for */
-    fd_set *set[3];  /* read, write, except: each for setcap sockets */
+    xsock__win_set *set[3]; /* read, write, except: each for setcap sockets */
     size_t setcap;
     xsock_t wake[2]; /* xsock_poller_wake writes wake[1]; select reads wake[0] */
     size_t next;     /* the entry a wait looks at first (see pw_collect) */
@@ -125,7 +125,7 @@ int xsock__sys_poller_remove(xsock_poller *p, xsock_t s)
 static int fit_sets(xsock_poller *p)
 {
     size_t want = p->n + 1, k;
-    fd_set *s[3];
+    xsock__win_set *s[3];
     if (want <= p->setcap) return 0;
     want = want < 64 ? 64 : want * 2;
     for (k = 0; k < 3; k++) {
@@ -149,7 +149,7 @@ static int pw_select(xsock_poller *p, int timeout_ms)
     size_t i;
     int r;
     if ((r = fit_sets(p)) < 0) return r;
-    p->set[0]->fd_count = p->set[1]->fd_count = p->set[2]->fd_count = 0;
+    XSOCK__WIN_SET_COUNT(p->set[0]) = XSOCK__WIN_SET_COUNT(p->set[1]) = XSOCK__WIN_SET_COUNT(p->set[2]) = 0;
     XSOCK__WIN_SET_ADD(p->set[0], XSOCK__S(p->wake[0]));
     for (i = 0; i < p->n; i++) {
         if (p->e[i].events & XSOCK_POLLIN) XSOCK__WIN_SET_ADD(p->set[0], p->e[i].s);
@@ -158,7 +158,8 @@ static int pw_select(xsock_poller *p, int timeout_ms)
     }
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
-    r = XSOCK__OS(select)(0, p->set[0], p->set[1], p->set[2], timeout_ms < 0 ? NULL : &tv);
+    r = XSOCK__OS(select)(0, XSOCK__WIN_SET_FDS(p->set[0]), XSOCK__WIN_SET_FDS(p->set[1]),
+                          XSOCK__WIN_SET_FDS(p->set[2]), timeout_ms < 0 ? NULL : &tv);
     return r == SOCKET_ERROR ? xsock__sys_error() : r;
 }
 

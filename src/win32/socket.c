@@ -9,6 +9,9 @@
 #ifndef SIO_UDP_CONNRESET
 #  define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
+#ifndef SIO_UDP_NETRESET
+#  define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 
 #define SA(a) XSOCK__SA(a)
 #define CSA(a) XSOCK__CSA(a)
@@ -29,16 +32,26 @@ static int close_keep_error(SOCKET s, int r)
 }
 
 /* What accept() gives lacks the defaults the header promises. */
-static int adopt_accepted(SOCKET s)
+static int adopt_accepted(SOCKET s, int af)
 {
     u_long off = 0;
+    int r;
     /* A handle value is reused as soon as it is free: forget any old
      * socket of this value that was closed without xsock_close. */
     xsock__win_nb_forget(s);
     if (!XSOCK__OS(SetHandleInformation)((HANDLE)s, HANDLE_FLAG_INHERIT, 0)) return xsock__sys_error();
+    /* As in xsock__sys_open, whatever accept copies from the listener. */
+    if (af != AF_UNIX && (r = setopt_int(s, SOL_SOCKET, SO_OOBINLINE, 1)) < 0) return r;
     /* accept() copies the listener's non-blocking mode; Linux does not,
      * and the header promises Linux's blocking socket. */
     return XSOCK__OS(ioctlsocket)(s, (long)FIONBIO, &off) == 0 ? 0 : xsock__sys_error();
+}
+
+/* SIO_UDP_CONNRESET / SIO_UDP_NETRESET: whether ICMP errors fail a recv. */
+static void udp_reports(SOCKET s, DWORD code, BOOL on)
+{
+    DWORD got = 0;
+    XSOCK__OS(WSAIoctl)(s, code, &on, (DWORD)sizeof on, NULL, 0, &got, NULL, NULL);
 }
 
 int xsock__sys_open(xsock_t *out, int af, int type)
@@ -58,25 +71,41 @@ int xsock__sys_open(xsock_t *out, int af, int type)
     if (!inherit_done && !XSOCK__OS(SetHandleInformation)((HANDLE)s, HANDLE_FLAG_INHERIT, 0))
         return close_keep_error(s, xsock__sys_error());
     xsock__win_nb_forget(s); /* see adopt_accepted */
-    /* Windows' SO_REUSEADDR would let another process bind over a live
-     * listener; SO_EXCLUSIVEADDRUSE refuses that, and still lets a
-     * restarted server rebind (see the caveat in xsock.h). */
-    if (st == SOCK_STREAM && af != AF_UNIX &&
+    /* Reuse (options.c has the table): a stream socket gets neither
+     * SO_REUSEADDR nor SO_EXCLUSIVEADDRUSE, so a restarted server rebinds
+     * while its old connections live on or sit in TIME_WAIT, and a second
+     * live listener still gets WSAEADDRINUSE ("Using SO_REUSEADDR and
+     * SO_EXCLUSIVEADDRUSE"; libuv's src/win/tcp.c sets neither). A datagram
+     * socket is exclusive, as a POSIX one without SO_REUSEADDR is. */
+    if (st == SOCK_DGRAM && af != AF_UNIX &&
         (r = setopt_int(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1)) < 0)
+        return close_keep_error(s, r);
+    /* Urgent data reads inline, as one more byte: otherwise select puts a
+     * healthy connection in its except set (XSOCK_POLLERR) until someone
+     * calls recv(MSG_OOB). The same on POSIX. */
+    if (st == SOCK_STREAM && af != AF_UNIX && (r = setopt_int(s, SOL_SOCKET, SO_OOBINLINE, 1)) < 0)
         return close_keep_error(s, r);
     /* Windows defaults to v6-only, Linux to dual-stack: say it. */
     if (af == AF_INET6 && (r = setopt_int(s, IPPROTO_IPV6, IPV6_V6ONLY, 1)) < 0)
         return close_keep_error(s, r);
     if (st == SOCK_DGRAM) {
         /* Otherwise an ICMP port-unreachable for an earlier sendto makes the
-         * next recvfrom fail with WSAECONNRESET, which Linux never does for
-         * an unconnected socket. Best effort: without it UDP still works. */
-        BOOL report = FALSE;
-        DWORD got = 0;
-        XSOCK__OS(WSAIoctl)(s, SIO_UDP_CONNRESET, &report, sizeof report, NULL, 0, &got, NULL, NULL);
+         * next recvfrom fail with WSAECONNRESET, and an ICMP time-exceeded
+         * with WSAENETRESET, which Linux never does for an unconnected
+         * socket (libuv's src/win/udp.c turns both off too). A connected
+         * socket gets the first back (xsock__sys_connect). Best effort:
+         * without them UDP still works. */
+        udp_reports(s, SIO_UDP_CONNRESET, FALSE);
+        udp_reports(s, SIO_UDP_NETRESET, FALSE);
     }
     *out = (xsock_t)s;
     return 0;
+}
+
+static int is_broadcast(const xsock_addr *addr)
+{
+    const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)addr->storage.bytes;
+    return CSA(addr)->sa_family == AF_INET && in->sin_addr.s_addr == htonl(INADDR_BROADCAST);
 }
 
 int xsock__sys_close(xsock_t s)
@@ -95,7 +124,17 @@ int xsock__sys_close(xsock_t s)
 
 int xsock__sys_bind(xsock_t s, const xsock_addr *addr)
 {
-    return XSOCK__OS(bind)(XSOCK__S(s), CSA(addr), addr->len) == 0 ? 0 : xsock__sys_error();
+    int e;
+    if (XSOCK__OS(bind)(XSOCK__S(s), CSA(addr), addr->len) == 0) return 0;
+    e = WSAGetLastError();
+    /* A port held by an exclusive socket (XSOCK_OPT_EXCLUSIVE, or another
+     * program's SO_EXCLUSIVEADDRUSE) is refused with WSAEACCES, not
+     * WSAEADDRINUSE ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"; Wine
+     * does the same): the port is taken, so say so. The native code stays
+     * 10013. bind's other WSAEACCES, the broadcast address without
+     * SO_BROADCAST, keeps XSOCK_EACCES. */
+    if (e == WSAEACCES && !is_broadcast(addr)) return xsock__fail(XSOCK_EADDRINUSE, e);
+    return xsock__fail(xsock__sys_map_error(e), e);
 }
 
 int xsock__sys_listen(xsock_t s, int backlog)
@@ -110,7 +149,16 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
     xsock_addr tmp;
     xsock_addr *a = peer ? peer : &tmp;
     int len = (int)sizeof a->storage, r;
-    SOCKET c = XSOCK__OS(accept)(XSOCK__S(s), SA(a), &len);
+    SOCKET c;
+    int wait_ms;
+    /* A listener with a timeout is non-blocking in the OS (nonblock.c) but
+     * blocking for the caller: wait for a connection as accept would. The
+     * timeouts are for transfers; Windows' never applied to accept. */
+    while ((c = XSOCK__OS(accept)(XSOCK__S(s), SA(a), &len)) == INVALID_SOCKET &&
+           WSAGetLastError() == WSAEWOULDBLOCK && xsock__win_wait_for(XSOCK__S(s), 0, &wait_ms)) {
+        if ((r = xsock__sys_wait(s, XSOCK_POLLIN, -1)) < 0) return r;
+        len = (int)sizeof a->storage;
+    }
     if (c == INVALID_SOCKET) {
         int e = WSAGetLastError();
         /* A connection reset while it waited in the backlog: BSD and macOS
@@ -120,7 +168,7 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
         if (e == WSAECONNRESET || e == WSAENOTCONN) return xsock__fail(XSOCK_ECONNABORTED, e);
         return xsock__sys_error();
     }
-    if ((r = adopt_accepted(c)) < 0) return close_keep_error(c, r);
+    if ((r = adopt_accepted(c, SA(a)->sa_family)) < 0) return close_keep_error(c, r);
     a->len = len;
     *client = (xsock_t)c;
     return 0;
@@ -146,27 +194,71 @@ static int is_loopback(const xsock_addr *addr)
 /* Windows answers a RST to its SYN by sending the SYN again, twice, so a
  * refused connect takes about 2 s even on loopback, where a refusal is
  * final. No SYN retransmissions there makes it fail at once, as on Linux
- * (libuv and Go do the same). Best effort: Windows 10 1709 knows the
- * "none" value, older ones at least 1; a UDP socket just says no. */
+ * (libuv and Go do the same). The "none" value exists from Windows 10 1709
+ * (build 16299) on; an older Windows reads the same byte (0xFE) as a count
+ * and would retry 254 times. Failure cannot tell the two apart, so the
+ * build decides, read with RtlGetVersion (GetVersionEx lies to programs
+ * without a manifest), as Go's src/internal/poll/fd_windows.go (through
+ * windows.SupportTCPInitialRTONoSYNRetransmissions) and libuv do. An older
+ * Windows gets a count of one retry. Best effort: a UDP socket says no. */
+static int syn_none_known(void)
+{
+    static volatile LONG known = -1; /* -1 not asked yet, else 0/1 */
+    typedef LONG(WINAPI * rtl_get_version_fn)(OSVERSIONINFOW *);
+    HMODULE ntdll;
+    FARPROC f;
+    OSVERSIONINFOW v;
+    LONG k = known;
+    if (k >= 0) return (int)k;
+    memset(&v, 0, sizeof v);
+    v.dwOSVersionInfoSize = (DWORD)sizeof v;
+    ntdll = GetModuleHandleW(L"ntdll.dll");
+    f = ntdll ? GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+    k = f != NULL && ((rtl_get_version_fn)(void (*)(void))f)(&v) == 0 &&
+        (v.dwMajorVersion > 10 || (v.dwMajorVersion == 10 && v.dwBuildNumber >= 16299));
+    InterlockedExchange(&known, k);
+    return (int)k;
+}
+
 static void no_syn_retries(SOCKET s)
 {
     TCP_INITIAL_RTO_PARAMETERS p;
     DWORD got = 0;
+    int native = WSAGetLastError();
     memset(&p, 0, sizeof p);
     p.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
-    p.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
-    if (XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL) != 0) {
-        p.MaxSynRetransmissions = 1;
-        XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, sizeof p, NULL, 0, &got, NULL, NULL);
-    }
+    p.MaxSynRetransmissions = (UCHAR)(syn_none_known() ? TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS : 1);
+    XSOCK__OS(WSAIoctl)(s, SIO_TCP_INITIAL_RTO, &p, (DWORD)sizeof p, NULL, 0, &got, NULL, NULL);
+    WSASetLastError(native);
+}
+
+/* 1 for a datagram socket; for the rare paths only (one getsockopt). */
+static int is_dgram(SOCKET s)
+{
+    int type = 0, len = (int)sizeof type, native = WSAGetLastError();
+    int r = XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 && type == SOCK_DGRAM;
+    WSASetLastError(native);
+    return r;
 }
 
 int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 {
-    int e;
+    int e, wait_ms;
     if (is_loopback(addr)) no_syn_retries(XSOCK__S(s));
-    if (XSOCK__OS(connect)(XSOCK__S(s), CSA(addr), addr->len) == 0) return 0;
+    if (XSOCK__OS(connect)(XSOCK__S(s), CSA(addr), addr->len) == 0) {
+        /* A connected datagram socket has one peer: that its port is
+         * closed is news for the caller, as on Linux (xsock__sys_open
+         * turned the report off for the unconnected socket). */
+        if (is_dgram(XSOCK__S(s))) udp_reports(XSOCK__S(s), SIO_UDP_CONNRESET, TRUE);
+        return 0;
+    }
     e = WSAGetLastError();
+    /* A socket with a timeout is non-blocking in the OS only (nonblock.c):
+     * finish the connect as a blocking one would. */
+    if (e == WSAEWOULDBLOCK && xsock__win_wait_for(XSOCK__S(s), 1, &wait_ms)) {
+        int r = xsock__sys_wait(s, XSOCK_POLLOUT, -1);
+        return r < 0 ? r : xsock__sys_socket_error(s);
+    }
     /* Winsock's "in progress" for a non-blocking connect. */
     if (e == WSAEWOULDBLOCK) return xsock__fail(XSOCK_EINPROGRESS, e);
     return xsock__fail(xsock__sys_map_error(e), e);
@@ -187,53 +279,124 @@ int xsock__sys_socket_error(xsock_t s)
  * and WSAEWOULDBLOCK already mean what the header says. WSAECONNABORTED is
  * the local stack giving up on a connection the peer reset or stopped
  * answering, where POSIX says ECONNRESET/EPIPE: the header promises those. */
-static xsock_ssize_t transfer_error(void)
+static xsock_ssize_t transfer_error(SOCKET s)
 {
     int e = WSAGetLastError();
     xsock__set_native_error(e);
-    return e == WSAECONNABORTED ? XSOCK_ECONNRESET : xsock__sys_map_error(e);
+    if (e == WSAECONNABORTED) return XSOCK_ECONNRESET;
+    /* A connected datagram socket told of an ICMP port unreachable (see
+     * xsock__sys_connect): Linux says ECONNREFUSED there. */
+    if (e == WSAECONNRESET && is_dgram(s)) return XSOCK_ECONNREFUSED;
+    return xsock__sys_map_error(e);
+}
+
+/* After a transfer failed: a socket that is non-blocking in the OS only
+ * because it has a timeout (nonblock.c) answers "would block" where the
+ * caller expects a blocking call, so wait for it, within the timeout, and
+ * have the call made again (1). 2: a receive after XSOCK_SHUT_RD found
+ * nothing queued, which reads as the end of the stream. 0: report the
+ * failure as it is; < 0: the code to return (XSOCK_ETIMEDOUT: the socket
+ * stays as good as before). */
+static int wait_again(SOCKET s, int sending, ULONGLONG *start)
+{
+    int ms = -1, r;
+    if (WSAGetLastError() != WSAEWOULDBLOCK || (r = xsock__win_wait_for(s, sending, &ms)) == 0) return 0;
+    if (r == 2) return 2; /* read side shut and nothing queued: end of stream */
+    if (*start == 0) {
+        *start = GetTickCount64();
+    } else if (ms >= 0) {
+        ULONGLONG spent = GetTickCount64() - *start;
+        ms = spent >= (ULONGLONG)ms ? 0 : ms - (int)spent;
+    }
+    r = xsock__sys_wait((xsock_t)s, sending ? XSOCK_POLLOUT : XSOCK_POLLIN, ms);
+    if (r < 0) return r;
+    if (r == 0) return xsock__fail(XSOCK_ETIMEDOUT, WSAETIMEDOUT);
+    return 1;
+}
+
+static XSOCK__NOINLINE xsock_ssize_t send_failed(SOCKET s, const char *buf, int len)
+{
+    ULONGLONG start = 0;
+    int r, n;
+    while ((r = wait_again(s, 1, &start)) > 0)
+        if ((n = XSOCK__OS(send)(s, buf, len, 0)) >= 0) return n;
+    return r < 0 ? r : transfer_error(s);
+}
+
+static XSOCK__NOINLINE xsock_ssize_t recv_failed(SOCKET s, char *buf, int len)
+{
+    ULONGLONG start = 0;
+    int r, n;
+    for (;;) {
+        /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
+        if (WSAGetLastError() == WSAESHUTDOWN) return 0;
+        if ((r = wait_again(s, 0, &start)) <= 0) break;
+        if (r == 2) return 0;
+        if ((n = XSOCK__OS(recv)(s, buf, len, 0)) >= 0) return n;
+    }
+    return r < 0 ? r : transfer_error(s);
 }
 
 xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
 {
     int n = XSOCK__OS(send)(XSOCK__S(s), (const char *)buf, (int)len, 0);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error();
+    return n >= 0 ? (xsock_ssize_t)n : send_failed(XSOCK__S(s), (const char *)buf, (int)len);
 }
 
 xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 {
     int n = XSOCK__OS(recv)(XSOCK__S(s), (char *)buf, (int)len, 0);
-    if (n >= 0) return n;
-    /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
-    if (WSAGetLastError() == WSAESHUTDOWN) return 0;
-    return transfer_error();
+    return n >= 0 ? (xsock_ssize_t)n : recv_failed(XSOCK__S(s), (char *)buf, (int)len);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
-    int n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error();
+    ULONGLONG start = 0;
+    int n, r;
+    do {
+        n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
+        if (n >= 0) return n;
+    } while ((r = wait_again(XSOCK__S(s), 1, &start)) > 0);
+    return r < 0 ? r : transfer_error(XSOCK__S(s));
 }
 
 xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *from)
 {
     xsock_addr tmp;
     xsock_addr *a = from ? from : &tmp;
-    int alen = (int)sizeof a->storage, n;
-    memset(a, 0, sizeof *a);
-    n = XSOCK__OS(recvfrom)(XSOCK__S(s), (char *)buf, (int)len, 0, SA(a), &alen);
-    /* A connected stream socket leaves the address alone: say "none". */
-    a->len = SA(a)->sa_family != 0 ? alen : 0;
-    if (n >= 0) return n;
-    /* The truncated datagram's bytes and sender are filled in, as POSIX's
-     * MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
-    return transfer_error();
+    ULONGLONG start = 0;
+    int alen, n, r;
+    do {
+        alen = (int)sizeof a->storage;
+        memset(a, 0, sizeof *a);
+        n = XSOCK__OS(recvfrom)(XSOCK__S(s), (char *)buf, (int)len, 0, SA(a), &alen);
+        /* A connected stream socket leaves the address alone: say "none". */
+        a->len = SA(a)->sa_family != 0 ? alen : 0;
+        if (n >= 0) return n;
+        /* The truncated datagram's bytes and sender are filled in, as
+         * POSIX's MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
+    } while ((r = wait_again(XSOCK__S(s), 0, &start)) == 1);
+    if (r == 2) return 0;
+    return r < 0 ? r : transfer_error(XSOCK__S(s));
 }
 
+/* XSOCK_SHUT_RD means what Linux's SHUT_RD does: xsock_recv returns 0
+ * once nothing is queued, and what the peer still sends is taken in (and
+ * can be read), never refused. Windows' SD_RECEIVE (and SD_BOTH) instead
+ * resets the connection when data is queued or arrives later (Microsoft's
+ * shutdown page), so the read side is only remembered (nonblock.c) and
+ * the OS is asked for SD_SEND at most. The peer is told nothing, on every
+ * OS: TCP has no way to. */
 int xsock__sys_shutdown(xsock_t s, int how)
 {
-    int h = how == XSOCK_SHUT_RD ? SD_RECEIVE : how == XSOCK_SHUT_WR ? SD_SEND : SD_BOTH;
-    return XSOCK__OS(shutdown)(XSOCK__S(s), h) == 0 ? 0 : xsock__sys_error();
+    xsock_addr peer;
+    int r;
+    if (how == XSOCK_SHUT_WR || how == XSOCK_SHUT_RDWR) {
+        if (XSOCK__OS(shutdown)(XSOCK__S(s), SD_SEND) != 0) return xsock__sys_error();
+    } else if ((r = xsock__sys_peer_addr(s, &peer)) < 0) {
+        return r; /* not connected: WSAENOTCONN, as shutdown says */
+    }
+    return how == XSOCK_SHUT_WR ? 0 : xsock__win_shut_read(XSOCK__S(s));
 }
 
 /* Linux names an unbound socket's address as the wildcard of its family

@@ -7,25 +7,49 @@
  * as ISO C wants of a translation unit, and compiles to nothing. */
 #include "xsock_internal.h"
 #include "fault.h" /* XSOCK__OS(): the OS calls, which tests may fake */
+#include <stddef.h>
 
 #ifdef _WIN32
 
 /* xsock_t and SOCKET are both pointer-sized unsigned integers. */
 #define XSOCK__S(s) ((SOCKET)(s))
 
-/* The non-blocking registry (nonblock.c): Windows cannot say whether a
- * socket is non-blocking, so xsock remembers which ones it made so. */
+/* The per-socket registry (nonblock.c): Windows cannot say whether a
+ * socket is non-blocking, so xsock remembers which ones it made so, and
+ * the timeouts it emulates. */
 void xsock__win_nb_forget(SOCKET s);
-void xsock__win_nb_clear(void);
+/* Receive (send 0) / send (send 1) timeout in ms, 0 for none. Kept here,
+ * not in SO_RCVTIMEO/SO_SNDTIMEO (see nonblock.c). */
+int xsock__win_set_timeout(SOCKET s, int send, DWORD ms);
+DWORD xsock__win_timeout(SOCKET s, int send);
+/* XSOCK_SHUT_RD on Windows (socket.c): remembered, not SD_RECEIVE. */
+int xsock__win_shut_read(SOCKET s);
+/* After WSAEWOULDBLOCK: 1 if the caller sees a blocking socket, so the
+ * transfer must wait (*wait_ms: the timeout, -1 for none) and go again;
+ * 2 for a receive after XSOCK_SHUT_RD: the end of the stream (0 bytes);
+ * 0 if "would block" is the caller's answer. */
+int xsock__win_wait_for(SOCKET s, int send, int *wait_ms);
 
-/* Winsock's fd_set is a count and an array, not a bitmap (poll.c): a
- * block of the right size holds any number of sockets. FD_SET would stop
- * at FD_SETSIZE, so sets are filled with XSOCK__WIN_SET_ADD. */
-fd_set *xsock__win_set_alloc(size_t n);
-#define XSOCK__WIN_SET_ADD(set, s) ((set)->fd_array[(set)->fd_count++] = (s))
+/* A select() set for any number of sockets (poll.c, poller.c). Winsock's
+ * fd_set is a count and an array, not a bitmap, and select reads as many
+ * sockets as the count says: a block laid out as an fd_set (a u_int count,
+ * then the SOCKETs from offsetof(fd_set, fd_array) on) holds any number.
+ * The SDK declares fd_array[FD_SETSIZE], so the sockets are reached through
+ * a pointer into the block, never by indexing fd_array past its 64 entries;
+ * select gets the block as an fd_set *. FD_SET would stop at FD_SETSIZE,
+ * so sets are filled with XSOCK__WIN_SET_ADD. An fd_set of the SDK's size
+ * is such a block for up to FD_SETSIZE sockets. */
+typedef struct xsock__win_set xsock__win_set; /* never complete: a block */
+#define XSOCK__WIN_SET_BYTES(n) (offsetof(fd_set, fd_array) + (n) * sizeof(SOCKET))
+#define XSOCK__WIN_SET_COUNT(set) (*(u_int *)(void *)(set))
+#define XSOCK__WIN_SET_SOCKETS(set) ((SOCKET *)(void *)((char *)(set) + offsetof(fd_set, fd_array)))
+#define XSOCK__WIN_SET_FDS(set) ((fd_set *)(void *)(set))
+#define XSOCK__WIN_SET_ADD(set, s) (XSOCK__WIN_SET_SOCKETS(set)[XSOCK__WIN_SET_COUNT(set)++] = (s))
+/* Room for n sockets, or NULL (too many, or out of memory); free() it. */
+xsock__win_set *xsock__win_set_alloc(size_t n);
 /* Sorts a set and drops repeats; then xsock__win_set_has searches it. */
-void xsock__win_set_sort(fd_set *set);
-int xsock__win_set_has(const fd_set *set, SOCKET s);
+void xsock__win_set_sort(xsock__win_set *set);
+int xsock__win_set_has(const xsock__win_set *set, SOCKET s);
 
 #endif /* _WIN32 */
 #endif /* XSOCK_WIN32_H */

@@ -226,8 +226,9 @@ TEST(error_codes)
     fi_fail(FI_SENDTO, 1, 1, FI_E(ENOBUFS, WSAENOBUFS));
     CHECK_ERR(xsock_sendto(u, "d", 1, &ua), XSOCK_ENOBUFS);
     CHECK_NATIVE(FI_E(ENOBUFS, WSAENOBUFS));
+    /* A datagram socket's port unreachable: one code on both (issue 11). */
     fi_fail(FI_RECVFROM, 1, 1, FI_E(ECONNREFUSED, WSAECONNRESET));
-    CHECK_ERR(xsock_recvfrom(u, buf, sizeof buf, NULL), FI_E(XSOCK_ECONNREFUSED, XSOCK_ECONNRESET));
+    CHECK_ERR(xsock_recvfrom(u, buf, sizeof buf, NULL), XSOCK_ECONNREFUSED);
     CHECK_NATIVE(FI_E(ECONNREFUSED, WSAECONNRESET));
     CHECK_EQ(xsock_sendto(u, "d", 1, &ua), 1);
     CHECK_EQ(xsock_recvfrom(u, buf, sizeof buf, NULL), 1);
