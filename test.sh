@@ -61,7 +61,7 @@ trap 'WINEPREFIX=$wine64_prefix wineserver -k >/dev/null 2>&1 || true
 start_wine() { # prefix winearch wine
   export WINEPREFIX="$1" WINEARCH="$2"
   mkdir -p "$WINEPREFIX"
-  wineserver -p
+  wineserver -p || true   # 2: one already runs for this prefix, also fine
   "$3" wineboot --init </dev/null >/dev/null 2>&1 || true
 }
 
