@@ -7,6 +7,8 @@ set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86)
 
 set(XSOCK_MINGW_PREFIX i686-w64-mingw32)
+# tests/CMakeLists.txt: the CTest case tools.pe_machine checks the programs are i386.
+set(XSOCK_EXPECT_POINTER_SIZE 4)
 find_program(CMAKE_C_COMPILER NAMES ${XSOCK_MINGW_PREFIX}-gcc-win32 ${XSOCK_MINGW_PREFIX}-gcc REQUIRED)
 find_program(CMAKE_RC_COMPILER NAMES ${XSOCK_MINGW_PREFIX}-windres)
 set(CMAKE_FIND_ROOT_PATH /usr/${XSOCK_MINGW_PREFIX})

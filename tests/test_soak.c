@@ -30,7 +30,7 @@
 
 static int scaled(int native, int wine)
 {
-    char full[8];
+    char full[64];
     return tu_under_wine() && !xcrt_getenv("SOAK_FULL", full, sizeof full) ? wine : native;
 }
 
