@@ -50,7 +50,7 @@ static void raw_set_error(int e)
 static raw_sock raw_fail(const char *what, raw_sock s)
 {
     char code[32];
-    sprintf(code, "native error %d", raw_error());
+    snprintf(code, sizeof code, "native error %d", raw_error());
     bench_fail(what, code);
     if (s != RAW_INVALID) raw_close(s);
     return RAW_INVALID;
@@ -131,7 +131,7 @@ int raw_set_nonblocking(raw_sock s, int on)
 {
 #ifdef _WIN32
     u_long mode = on ? 1 : 0;
-    return ioctlsocket(s, FIONBIO, &mode) == 0 ? 0 : -1;
+    return ioctlsocket(s, (long)FIONBIO, &mode) == 0 ? 0 : -1; /* FIONBIO is unsigned */
 #else
     int fl = fcntl(s, F_GETFL);
     if (fl < 0) return -1;

@@ -33,7 +33,8 @@ double bench_fail(const char *what, const char *detail)
 double bench_xfail(const char *what, int code)
 {
     char detail[96];
-    sprintf(detail, "%.40s (native %d)", xsock_strerror(code), xsock_last_native_error());
+    snprintf(detail, sizeof detail, "%.40s (native %d)", xsock_strerror(code),
+             xsock_last_native_error());
     return bench_fail(what, detail);
 }
 

@@ -152,10 +152,9 @@ static void set_init(expect_set *e, const char *tag, int n, int in_order)
 /* 1 if line was one of e's; fails on a repeat or one out of order. */
 static int set_take(expect_set *e, const char *line)
 {
-    size_t t = strlen(e->tag);
+    const char *rest;
     int i;
-    char end;
-    if (strncmp(line, e->tag, t) != 0 || sscanf(line + t, "%d%c", &i, &end) != 1) return 0;
+    if (!prefixed_int(line, e->tag, &i, &rest) || *rest != '\0') return 0;
     if (i < 0 || i >= e->n || e->seen[i]) fail("the server printed \"%s\" again or wrongly", line);
     if (e->in_order && i != e->last + 1)
         fail("\"%s\" after %s%d: out of order", line, e->tag, e->last);

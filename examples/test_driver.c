@@ -23,7 +23,6 @@
 #  endif
 #  include <windows.h>
 #else
-#  include <errno.h>
 #  include <fcntl.h>
 #  include <signal.h>
 #  include <sys/resource.h>
@@ -34,6 +33,8 @@
 #    include <sys/prctl.h>
 #  endif
 #endif
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,25 @@
 
 static const char *test_name = "?";
 static char exe_dir[1024];
+
+/* s starts with prefix and then a decimal int: 1, the int in *out and what
+ * follows it in *rest; else 0. What sscanf(s, "<prefix>%d") read, without
+ * sscanf (MSVC's C4996) or its undefined behaviour on overflow. */
+static int prefixed_int(const char *s, const char *prefix, int *out, const char **rest)
+{
+    size_t n = strlen(prefix);
+    char *end;
+    long v;
+    if (strncmp(s, prefix, n) != 0) return 0;
+    s += n;
+    if (!(*s == '-' || (*s >= '0' && *s <= '9'))) return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s || errno == ERANGE || v < INT_MIN || v > INT_MAX) return 0;
+    *out = (int)v;
+    *rest = end;
+    return 1;
+}
 
 /* ---- child processes ---------------------------------------------------- */
 
@@ -482,9 +502,10 @@ static void expect_line_bytes(proc *p, const char *pattern, const char *data, si
 static int listening_port(proc *p, char *text, size_t cap)
 {
     char line[256];
+    const char *rest;
     int port = 0;
     if (next_line(p, line, sizeof line, WAIT_MS) != 1 ||
-        sscanf(line, "listening on port %d", &port) != 1 || port <= 0)
+        !prefixed_int(line, "listening on port ", &port, &rest) || port <= 0)
         fail("%s: no \"listening on port N\" line", p->name);
     snprintf(text, cap, "%d", port);
     return port;
@@ -842,6 +863,7 @@ static void test_echo_crowd(const char *server_name)
     static unsigned char seen[CROWD];
     const char *reply = " MSG Received\n";
     char port_text[16], text[64], line[256];
+    const char *rest;
     proc *server;
     int port, i, k, byes = 0;
 
@@ -865,7 +887,7 @@ static void test_echo_crowd(const char *server_name)
             fail("%s printed %d of %d lines", server_name, k, 2 * CROWD);
         if (strcmp(line, "Client: bye") == 0) {
             byes++;
-        } else if (sscanf(line, "Client: crowd %d", &i) != 1 || i < 0 || i >= CROWD || seen[i]++) {
+        } else if (!prefixed_int(line, "Client: crowd ", &i, &rest) || i < 0 || i >= CROWD || seen[i]++) {
             fail("%s: unexpected line \"%s\"", server_name, line);
         }
     }

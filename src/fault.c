@@ -10,10 +10,89 @@
 
 #ifdef _WIN32
 
+/* Wrappers, not the functions themselves: Winsock's, kernel32's and (with
+ * /MD) the CRT's functions are dllimport, and MSVC warns that the address of
+ * a dllimport function in a static initializer is not a constant (C4232,
+ * "nonstandard extension used: address of dllimport is not static, identity
+ * not guaranteed"); a wrapper's address is. Only xsock_fi pays the call. */
+static SOCKET WSAAPI real_WSASocketW(int af, int type, int proto, LPWSAPROTOCOL_INFOW info,
+                                     GROUP g, DWORD flags)
+{
+    return WSASocketW(af, type, proto, info, g, flags);
+}
+static int WSAAPI real_closesocket(SOCKET s) { return closesocket(s); }
+static int WSAAPI real_bind(SOCKET s, const struct sockaddr *a, int n) { return bind(s, a, n); }
+static int WSAAPI real_listen(SOCKET s, int backlog) { return listen(s, backlog); }
+static SOCKET WSAAPI real_accept(SOCKET s, struct sockaddr *a, int *n) { return accept(s, a, n); }
+static int WSAAPI real_connect(SOCKET s, const struct sockaddr *a, int n)
+{
+    return connect(s, a, n);
+}
+static int WSAAPI real_shutdown(SOCKET s, int how) { return shutdown(s, how); }
+static int WSAAPI real_send(SOCKET s, const char *b, int n, int f) { return send(s, b, n, f); }
+static int WSAAPI real_recv(SOCKET s, char *b, int n, int f) { return recv(s, b, n, f); }
+static int WSAAPI real_sendto(SOCKET s, const char *b, int n, int f, const struct sockaddr *a,
+                              int an)
+{
+    return sendto(s, b, n, f, a, an);
+}
+static int WSAAPI real_recvfrom(SOCKET s, char *b, int n, int f, struct sockaddr *a, int *an)
+{
+    return recvfrom(s, b, n, f, a, an);
+}
+static int WSAAPI real_getsockname(SOCKET s, struct sockaddr *a, int *n)
+{
+    return getsockname(s, a, n);
+}
+static int WSAAPI real_getpeername(SOCKET s, struct sockaddr *a, int *n)
+{
+    return getpeername(s, a, n);
+}
+static int WSAAPI real_setsockopt(SOCKET s, int level, int name, const char *v, int n)
+{
+    return setsockopt(s, level, name, v, n);
+}
+static int WSAAPI real_getsockopt(SOCKET s, int level, int name, char *v, int *n)
+{
+    return getsockopt(s, level, name, v, n);
+}
+static int WSAAPI real_ioctlsocket(SOCKET s, long cmd, u_long *arg)
+{
+    return ioctlsocket(s, cmd, arg);
+}
+static int WSAAPI real_WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_n, LPVOID out,
+                                DWORD out_n, LPDWORD got, LPWSAOVERLAPPED ov,
+                                LPWSAOVERLAPPED_COMPLETION_ROUTINE done)
+{
+    return WSAIoctl(s, code, in, in_n, out, out_n, got, ov, done);
+}
+/* The SDK's select takes const struct timeval * ("select function
+ * (winsock2.h)"); MinGW-w64 declares it const PTIMEVAL, a const pointer to
+ * a writable timeval, hence the cast. select does not write it. */
+static int WSAAPI real_select(int n, fd_set *r, fd_set *w, fd_set *x, const struct timeval *t)
+{
+    return select(n, r, w, x, (struct timeval *)t);
+}
+static int WSAAPI real_getaddrinfo(PCSTR host, PCSTR port, const ADDRINFOA *hints,
+                                   PADDRINFOA *res)
+{
+    return getaddrinfo(host, port, hints, res);
+}
+static BOOL WINAPI real_SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
+{
+    return SetHandleInformation(h, mask, flags);
+}
+static void *real_malloc(size_t n) { return malloc(n); }
+static void *real_calloc(size_t n, size_t size) { return calloc(n, size); }
+static void *real_realloc(void *p, size_t n) { return realloc(p, n); }
+static void real_free(void *p) { free(p); }
+
 #define REAL_CALLS                                                                          \
-    {WSASocketW, closesocket, bind, listen, accept, connect, shutdown, send, recv, sendto,      \
-     recvfrom, getsockname, getpeername, setsockopt, getsockopt, ioctlsocket, WSAIoctl, select, \
-     getaddrinfo, SetHandleInformation, malloc, calloc, realloc, free}
+    {real_WSASocketW, real_closesocket, real_bind, real_listen, real_accept, real_connect,     \
+     real_shutdown, real_send, real_recv, real_sendto, real_recvfrom, real_getsockname,        \
+     real_getpeername, real_setsockopt, real_getsockopt, real_ioctlsocket, real_WSAIoctl,      \
+     real_select, real_getaddrinfo, real_SetHandleInformation, real_malloc, real_calloc,       \
+     real_realloc, real_free}
 
 #else /* POSIX */
 

@@ -44,7 +44,8 @@ typedef struct xsock__os_table {
     int(WSAAPI *ioctlsocket)(SOCKET, long, u_long *);
     int(WSAAPI *WSAIoctl)(SOCKET, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPWSAOVERLAPPED,
                           LPWSAOVERLAPPED_COMPLETION_ROUTINE);
-    int(WSAAPI *select)(int, fd_set *, fd_set *, fd_set *, const PTIMEVAL);
+    /* The SDK's type (MinGW-w64 says const PTIMEVAL: see src/fault.c). */
+    int(WSAAPI *select)(int, fd_set *, fd_set *, fd_set *, const struct timeval *);
     int(WSAAPI *getaddrinfo)(PCSTR, PCSTR, const ADDRINFOA *, PADDRINFOA *);
     BOOL(WINAPI *SetHandleInformation)(HANDLE, DWORD, DWORD);
     void *(*malloc)(size_t);

@@ -71,7 +71,8 @@ TEST(version)
     CHECK_EQ(xsock_version(), ((unsigned long)XSOCK_VERSION_MAJOR << 16) |
                                   ((unsigned long)XSOCK_VERSION_MINOR << 8) |
                                   (unsigned long)XSOCK_VERSION_PATCH);
-    sprintf(expect, "%d.%d.%d", XSOCK_VERSION_MAJOR, XSOCK_VERSION_MINOR, XSOCK_VERSION_PATCH);
+    snprintf(expect, sizeof expect, "%d.%d.%d", XSOCK_VERSION_MAJOR, XSOCK_VERSION_MINOR,
+             XSOCK_VERSION_PATCH);
     CHECK_STR(xsock_version_string(), expect);
 }
 

@@ -11,6 +11,7 @@
  */
 #include "testutil.h"
 #include "open_handles.h"
+#include "xcrt.h"
 #ifndef _WIN32
 #  include <sys/resource.h>
 #endif
@@ -29,8 +30,8 @@
 
 static int scaled(int native, int wine)
 {
-    const char *e = getenv("SOAK_FULL");
-    return tu_under_wine() && e == NULL ? wine : native;
+    char full[64];
+    return tu_under_wine() && !xcrt_getenv("SOAK_FULL", full, sizeof full) ? wine : native;
 }
 
 /* Whether the count is back to the baseline; prints both. */

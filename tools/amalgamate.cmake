@@ -20,6 +20,9 @@
 #   typedefs) defined in more than one .c file are renamed with a #define
 #   for that file only, and every macro a .c file defines is #undef'd after
 #   it, so helpers with the same name in different files cannot clash.
+#   File-scope static variables are renamed so in every file: joined, a
+#   parameter or local of the same name in a later file would hide them
+#   (MSVC /W4: C4459, "declaration hides global declaration").
 cmake_minimum_required(VERSION 3.16)
 
 if(NOT XSOCK_SOURCE_DIR)
@@ -70,6 +73,20 @@ function(file_scope_names path out_var)
   string(REGEX MATCHALL "\n(typedef [^\n]*[^A-Za-z0-9_]|} *)${name_re};" hits "\n${text}")
   foreach(h IN LISTS hits)
     string(REGEX REPLACE ".*[^A-Za-z0-9_](${name_re});$" "\\1" n "${h}")
+    list(APPEND names ${n})
+  endforeach()
+  list(REMOVE_DUPLICATES names)
+  set(${out_var} "${names}" PARENT_SCOPE)
+endfunction()
+
+# The file-scope static variables a .c file defines.
+function(file_scope_variables path out_var)
+  file(READ "${path}" text)
+  string(REPLACE ";" "@" text "${text}") # a ";" would split CMake's list of hits
+  set(names "")
+  string(REGEX MATCHALL "\nstatic [^\n(=@]*[^A-Za-z0-9_]${name_re} *[@=[]" hits "\n${text}")
+  foreach(h IN LISTS hits)
+    string(REGEX REPLACE ".*[^A-Za-z0-9_](${name_re}) *[@=[]$" "\\1" n "${h}")
     list(APPEND names ${n})
   endforeach()
   list(REMOVE_DUPLICATES names)
@@ -127,10 +144,13 @@ function(paste path depth)
   set(last_include 0)
   if(NOT is_header)
     file_scope_names("${path}" names)
+    file_scope_variables("${path}" variables)
     get_filename_component(stem "${path}" NAME_WE)
     get_filename_component(backend "${dir}" NAME)
+    list(APPEND names ${variables})
+    list(REMOVE_DUPLICATES names)
     foreach(n IN LISTS names)
-      if(n IN_LIST clashes)
+      if(n IN_LIST clashes OR n IN_LIST variables)
         string(APPEND renames "#define ${n} xsock__${backend}_${stem}_${n}\n")
         string(APPEND undefs "#undef ${n}\n")
       endif()

@@ -353,7 +353,7 @@ static int WSAAPI h_WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOI
     return e ? fail(e) : real.WSAIoctl(s, code, in, inlen, out, outlen, got, ov, cr);
 }
 
-static int WSAAPI h_select(int n, fd_set *r, fd_set *w, fd_set *x, const PTIMEVAL t)
+static int WSAAPI h_select(int n, fd_set *r, fd_set *w, fd_set *x, const struct timeval *t)
 {
     int e = plan(FI_POLL, NULL);
     return e ? fail(e) : real.select(n, r, w, x, t);

@@ -5,10 +5,11 @@
  * A failed check aborts inside the target; getting to the end means all passed.
  */
 #include "fuzz.h"
+#include "xcrt.h"
 
 static int replay(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = xcrt_fopen(path, "rb");
     unsigned char *data = NULL;
     size_t size = 0, cap = 0, n;
     if (f == NULL) {
