@@ -1197,7 +1197,7 @@ static char *make_long_line(size_t n, char fill)
     char *line = (char *)malloc(n + 1);
     size_t i;
     if (line == NULL) fail("out of memory");
-    for (i = 0; i < n; i++) line[i] = (char)(i % 1000 == 999 ? 0 : fill + i % 7);
+    for (i = 0; i < n; i++) line[i] = (char)(i % 1000 == 999 ? 0 : (size_t)(unsigned char)fill + i % 7);
     line[n] = '\n';
     return line;
 }
