@@ -259,6 +259,21 @@ XSOCK_API int xsock_shutdown(xsock_t s, int how);
 /* Bad input: s; XSOCK_EINVAL: out NULL. */
 XSOCK_API int xsock_local_addr(xsock_t s, xsock_addr *out);
 XSOCK_API int xsock_peer_addr(xsock_t s, xsock_addr *out);
+/* Signals (POSIX). By default a signal never ends a blocking xsock call:
+ * it is made again, and a timeout set with XSOCK_OPT_RCVTIMEO/SNDTIMEO
+ * still holds (within twice its length: the clock starts at the first
+ * signal). xsock_set_interruptible(1) changes that for the calling thread
+ * only: a signal that interrupts a blocking accept, connect, send, recv,
+ * sendto, recvfrom, send_all, recv_all or xsock_poll ends it with
+ * XSOCK_EINTR (send_all/recv_all: the count, if bytes moved), so a handler
+ * that sets a stop flag can end a blocking server. Install that handler
+ * without SA_RESTART: with it the kernel restarts some calls itself. An
+ * interrupted connect goes on in the background (wait for XSOCK_POLLOUT).
+ * The poller's wait is not covered: use xsock_poller_wake. Returns the
+ * previous setting (0 or 1); Windows has no such signals: only the setting
+ * changes there. */
+XSOCK_API int xsock_set_interruptible(int on);
+
 /* Two connected stream sockets. POSIX: socketpair(AF_UNIX). Windows: AF_UNIX
  * where it works, else loopback TCP whose peer is checked with a random
  * token, so no other process can slip in between.
