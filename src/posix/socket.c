@@ -530,10 +530,20 @@ static int int_option(int opt, int *level, int *name)
     }
 }
 
+/* An option that does not apply to this kind of socket (V6ONLY on IPv4):
+ * Linux's getsockopt says EOPNOTSUPP where its setsockopt says ENOPROTOOPT;
+ * give XSOCK_EINVAL for both, as the Windows backend does. */
+static int option_error(void)
+{
+    int r = xsock__sys_error();
+    return r == XSOCK_ENOTSUP ? XSOCK_EINVAL : r;
+}
+
 int xsock__sys_set_option(xsock_t s, int opt, int value)
 {
     int level, name;
-    if (int_option(opt, &level, &name)) return setopt_int(s, level, name, value);
+    /* option_error: one code for set and get (NODELAY on AF_UNIX: EOPNOTSUPP). */
+    if (int_option(opt, &level, &name)) return setopt_int(s, level, name, value) == 0 ? 0 : option_error();
     if (opt == XSOCK_OPT_RCVTIMEO || opt == XSOCK_OPT_SNDTIMEO) {
         struct timeval tv;
         tv.tv_sec = value / 1000;
@@ -546,15 +556,6 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
         l.l_linger = value >= 0 ? value : 0;
         return XSOCK__OS(setsockopt)(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
     }
-}
-
-/* An option that does not apply to this kind of socket (V6ONLY on IPv4):
- * Linux's getsockopt says EOPNOTSUPP where its setsockopt says ENOPROTOOPT;
- * give XSOCK_EINVAL for both, as the Windows backend does. */
-static int option_error(void)
-{
-    int r = xsock__sys_error();
-    return r == XSOCK_ENOTSUP ? XSOCK_EINVAL : r;
 }
 
 int xsock__sys_get_option(xsock_t s, int opt, int *value)
