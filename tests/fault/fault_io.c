@@ -245,6 +245,29 @@ TEST(error_codes)
     CHECK_NATIVE(EAI_MEMORY);
 }
 
+/* The EAGAIN of a non-blocking socket xsock made costs no system call:
+ * its mode is remembered, not asked with fcntl(F_GETFL) every time
+ * (Windows cannot ask, and always remembered it). */
+TEST(eagain_asks_nothing)
+{
+#ifdef _WIN32
+    printf("Windows has no fcntl: the mode was always remembered\n");
+#else
+    xsock_t c, s;
+    char buf[8];
+    long before;
+    int i;
+    fi_install();
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    CHECK_OK(xsock_set_nonblocking(c, 1));
+    before = fi_calls(FI_FCNTL);
+    for (i = 0; i < 100; i++) CHECK_ERR(xsock_recv(c, buf, sizeof buf), XSOCK_EAGAIN);
+    CHECK_EQ(fi_calls(FI_FCNTL) - before, 0);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+#endif
+}
+
 #ifndef _WIN32
 /* A signal interrupts every kind of call: each is retried (or, for
  * connect and close, finished) inside, and the caller never sees EINTR. */
@@ -363,4 +386,4 @@ TEST(interrupted_poll_keeps_its_timeout)
 
 XTEST_MAIN(XTEST(short_and_interrupted_transfers) XTEST(errors_part_way)
                XTEST(would_block_and_timeouts) XTEST(error_codes) XTEST(interrupted_calls)
-                   XTEST(interrupted_poll_keeps_its_timeout))
+                   XTEST(interrupted_poll_keeps_its_timeout) XTEST(eagain_asks_nothing))
