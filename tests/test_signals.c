@@ -138,12 +138,23 @@ static void accept_timeout_under_signals_posix(void)
     CHECK_OK(xsock_close(l));
 }
 
-/* Fills c's send buffer and the peer's receive buffer. */
+/* Fills c's send buffer and the peer's receive buffer. A buffer size set
+ * by hand stops Linux from growing them later (tcp(7)), which would let a
+ * blocking send through after all. */
 static void fill(xsock_t c)
 {
     static char junk[65536];
+    int quiet = 0, tries;
+    CHECK_OK(xsock_set_option(c, XSOCK_OPT_SNDBUF, 65536));
     CHECK_OK(xsock_set_nonblocking(c, 1));
-    while (xsock_send(c, junk, sizeof junk) > 0) {}
+    /* Until a pause frees no room: loopback moves queued bytes on to the
+     * peer's buffer for a while after the first EAGAIN. */
+    for (tries = 0; tries < 100 && quiet < 2; tries++) {
+        int moved = 0;
+        while (xsock_send(c, junk, sizeof junk) > 0) moved = 1;
+        quiet = moved ? 0 : quiet + 1;
+        xthread_sleep_ms(50);
+    }
     CHECK_OK(xsock_set_nonblocking(c, 0));
 }
 
@@ -152,6 +163,7 @@ static void send_timeout_under_signals_posix(void)
     xsock_t c, s;
     static char big[1 << 20];
     tu_tcp_pair(XSOCK_INET, &c, &s);
+    CHECK_OK(xsock_set_option(s, XSOCK_OPT_RCVBUF, 65536));
     CHECK_OK(xsock_set_option(c, XSOCK_OPT_SNDTIMEO, 300));
     fill(c);
     CHECK_TIMEOUT_UNDER_SIGNALS(xsock_send(c, big, sizeof big));
