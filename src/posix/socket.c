@@ -38,6 +38,9 @@
 #define FD_TABLE_SIZE 65536u
 
 static unsigned char fd_table[FD_TABLE_SIZE];
+/* The receive and send timeouts xsock set, + 1 (0: none known); see
+ * timeo_readback. Cleared with the rest when a number is born or closed. */
+static unsigned timeo_set[2][FD_TABLE_SIZE];
 
 /* Relaxed atomics (a plain byte move on every CPU): another thread may open
  * or close another descriptor meanwhile, and the sanitizers must agree. */
@@ -52,6 +55,15 @@ static unsigned char fd_table[FD_TABLE_SIZE];
 static void fd_note(int fd, unsigned info)
 {
     if ((unsigned)fd < FD_TABLE_SIZE) FD_STORE(fd, info);
+}
+
+/* A number that now names a new socket, or none (info 0). */
+static void fd_reset(int fd, unsigned info)
+{
+    if ((unsigned)fd < FD_TABLE_SIZE) {
+        timeo_set[0][fd] = timeo_set[1][fd] = 0;
+        FD_STORE(fd, info);
+    }
 }
 
 static unsigned fd_info(int fd)
@@ -83,7 +95,11 @@ static int setopt_int(int fd, int level, int name, int value)
 static int born(int fd, int cloexec_done)
 {
     if (!cloexec_done && XSOCK__OS(fcntl)(fd, F_SETFD, FD_CLOEXEC) != 0) return xsock__sys_error();
-#if defined(SO_NOSIGPIPE) && !defined(MSG_NOSIGNAL)
+#ifdef SO_NOSIGPIPE
+    /* Wherever it exists, even beside MSG_NOSIGNAL: macOS declares
+     * MSG_NOSIGNAL, but its kernels up to 10.15 ignore the flag on send,
+     * and SIGPIPE kills the process. curl sets it the same way
+     * (nosigpipe(), lib/cf-socket.c, under #ifdef SO_NOSIGPIPE). */
     return setopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #else
     return 0;
@@ -93,7 +109,7 @@ static int born(int fd, int cloexec_done)
 static int close_keep_error(int fd, int r)
 {
     int native = xsock_last_native_error();
-    fd_note(fd, 0);
+    fd_reset(fd, 0);
     XSOCK__OS(close)(fd);
     xsock__set_native_error(native);
     return r;
@@ -110,7 +126,7 @@ int xsock__sys_open(xsock_t *out, int af, int type)
 #endif
     if (fd < 0) return xsock__sys_error();
     if ((r = born(fd, cloexec)) < 0) return close_keep_error(fd, r);
-    fd_note(fd, FD_KNOWN | (st == SOCK_STREAM ? FD_STREAM : 0u));
+    fd_reset(fd, FD_KNOWN | (st == SOCK_STREAM ? FD_STREAM : 0u));
     /* A restarted server must rebind at once; on POSIX SO_REUSEADDR still
      * refuses a second live listener, so it is safe here (unlike Windows). */
     if (st == SOCK_STREAM && af != AF_UNIX &&
@@ -128,7 +144,7 @@ int xsock__sys_close(xsock_t s)
     /* After EINTR the descriptor is gone on Linux and unspecified elsewhere:
      * never retry, or another thread's new descriptor might be closed. The
      * table forgets s first: once closed, the number may be another's. */
-    fd_note(s, 0);
+    fd_reset(s, 0);
     if (XSOCK__OS(close)(s) != 0 && errno != EINTR) return xsock__sys_error();
     return 0;
 }
@@ -483,7 +499,7 @@ int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
         r = xsock__sys_error();
 #endif
     if (r < 0) return close_keep_error(fd, r);
-    fd_note(fd, FD_KNOWN | FD_STREAM);
+    fd_reset(fd, FD_KNOWN | FD_STREAM);
     a->len = (int)len;
     *client = fd;
     return 0;
@@ -514,6 +530,31 @@ int xsock__sys_peer_addr(xsock_t s, xsock_addr *out)
 }
 
 /* ---- options -------------------------------------------------------------- */
+
+/* macOS: under _DARWIN_C_SOURCE, SO_LINGER counts clock ticks, not seconds;
+ * SO_LINGER_SEC counts seconds, and the kernel keeps seconds * hz (100) in
+ * a short so_linger (XNU bsd/kern/uipc_socket.c, sosetoptlock): 327 s is
+ * the most it can hold, so longer lingers are cut to that. */
+#ifdef SO_LINGER_SEC
+#  define LINGER_NAME SO_LINGER_SEC
+#  define LINGER_MAX 327
+#else
+#  define LINGER_NAME SO_LINGER
+#  define LINGER_MAX INT_MAX
+#endif
+
+/* Timeouts read back as set: the kernel keeps clock ticks (Linux rounds 1 ms
+ * up to 1000/HZ, and 1 read back as 4), so xsock remembers the value it set
+ * and gives it back while the kernel's value is still that value rounded
+ * up to a tick (at most 10 ms more: HZ >= 100); a timeout changed outside
+ * xsock, or a reused number, reads as the kernel has it. 0 = not known. */
+
+static int timeo_readback(int fd, int which, int kernel_ms)
+{
+    unsigned v = (unsigned)fd < FD_TABLE_SIZE ? timeo_set[which][fd] : 0u;
+    int set = (int)v - 1;
+    return v != 0 && kernel_ms >= set && kernel_ms - set <= 10 ? set : kernel_ms;
+}
 
 /* level/name of the plain int options; 0 for the others. */
 static int int_option(int opt, int *level, int *name)
@@ -549,12 +590,15 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
         tv.tv_sec = value / 1000;
         tv.tv_usec = (value % 1000) * 1000;
         name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
-        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, name, &tv, sizeof tv) == 0 ? 0 : xsock__sys_error();
+        if (XSOCK__OS(setsockopt)(s, SOL_SOCKET, name, &tv, sizeof tv) != 0) return xsock__sys_error();
+        if ((unsigned)s < FD_TABLE_SIZE) timeo_set[opt == XSOCK_OPT_RCVTIMEO][s] = (unsigned)value + 1u;
+        return 0;
     } else { /* XSOCK_OPT_LINGER */
         struct linger l;
         l.l_onoff = value >= 0;
         l.l_linger = value >= 0 ? value : 0;
-        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
+        if (l.l_linger > LINGER_MAX) l.l_linger = LINGER_MAX;
+        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, LINGER_NAME, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
     }
 }
 
@@ -580,13 +624,12 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
         len = sizeof tv;
         name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
         if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, name, &tv, &len) != 0) return xsock__sys_error();
-        /* The kernel keeps ticks: round back to the millisecond it was given. */
-        *value = (int)(tv.tv_sec * 1000 + (tv.tv_usec + 500) / 1000);
+        *value = timeo_readback(s, opt == XSOCK_OPT_RCVTIMEO, (int)(tv.tv_sec * 1000 + (tv.tv_usec + 500) / 1000));
         return 0;
     } else { /* XSOCK_OPT_LINGER */
         struct linger l;
         len = sizeof l;
-        if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_LINGER, &l, &len) != 0) return xsock__sys_error();
+        if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, LINGER_NAME, &l, &len) != 0) return xsock__sys_error();
         *value = l.l_onoff ? l.l_linger : -1;
         return 0;
     }
@@ -606,8 +649,8 @@ int xsock__sys_socketpair(xsock_t pair[2])
         XSOCK__OS(close)(fds[0]);
         return close_keep_error(fds[1], r);
     }
-    fd_note(fds[0], FD_KNOWN | FD_STREAM);
-    fd_note(fds[1], FD_KNOWN | FD_STREAM);
+    fd_reset(fds[0], FD_KNOWN | FD_STREAM);
+    fd_reset(fds[1], FD_KNOWN | FD_STREAM);
     pair[0] = fds[0];
     pair[1] = fds[1];
     return 0;
