@@ -12,6 +12,26 @@
 
 #define BIG (4u << 20)
 
+/* A short count, as the contract says; on Windows also the error itself.
+ * A blocking Winsock send takes all of len or fails: a timeout or reset
+ * inside one call leaves the count unknown (Microsoft's setsockopt page:
+ * after SO_SNDTIMEO the socket state is indeterminate), so there send_all
+ * can only count the calls that completed. The Windows backend's
+ * wait-then-send timeouts (issue 11 item 4) make those calls partial. */
+static void check_short_or_windows_error(xsock_ssize_t r, size_t len, int code)
+{
+#ifdef _WIN32
+    if (r < 0) {
+        printf("Windows: one blocking send held it all: %s\n", xsock_err_name((int)r));
+        CHECK_ERR(r, code);
+        return;
+    }
+#else
+    (void)code;
+#endif
+    CHECK(r > 0 && r < (xsock_ssize_t)len);
+}
+
 /* Reads exactly n bytes from s (blocking, generous timeout) and checks that
  * they are the pattern from offset; then that nothing more is queued. */
 static void expect_exactly(xsock_t s, size_t n, size_t offset)
@@ -128,8 +148,8 @@ TEST(send_all_timeout_counts)
     r = xsock_send_all(c, out, HUGE);
     printf("send_all of 32 MiB with a 300 ms send timeout: %lld (%s)\n", (long long)r,
            r < 0 ? xsock_err_name((int)r) : "bytes");
-    CHECK(r > 0 && r < (xsock_ssize_t)HUGE);
-    expect_exactly(s, (size_t)r, 0);
+    check_short_or_windows_error(r, HUGE, XSOCK_ETIMEDOUT);
+    if (r > 0) expect_exactly(s, (size_t)r, 0);
     CHECK_OK(xsock_close(c));
     CHECK_OK(xsock_close(s));
     free(out);
@@ -168,7 +188,8 @@ TEST(send_all_reset_counts)
     xthread_join(t);
     printf("send_all of 4 MiB, peer reset part way: %lld (%s)\n", (long long)r,
            r < 0 ? xsock_err_name((int)r) : "bytes");
-    CHECK(r > 0 && r < (xsock_ssize_t)BIG);
+    if (r < 0 && r != XSOCK_ECONNRESET) check_short_or_windows_error(r, BIG, XSOCK_EPIPE);
+    else check_short_or_windows_error(r, BIG, XSOCK_ECONNRESET);
     r = xsock_send(c, out, 65536);
     CHECK(r == XSOCK_EPIPE || r == XSOCK_ECONNRESET);
     CHECK_OK(xsock_close(c));
