@@ -71,6 +71,15 @@ static unsigned fd_info(int fd)
     return (unsigned)fd < FD_TABLE_SIZE ? FD_LOAD(fd) : 0u;
 }
 
+/* recv's question, in as few instructions as C allows: a plain byte test
+ * that the compiler folds into one instruction (an atomic load would not
+ * fold). A torn or stale answer is impossible for a byte, and a race here
+ * is the caller's own (a socket used while another thread closes it). */
+static int fd_is_stream(int fd)
+{
+    return (unsigned)fd < FD_TABLE_SIZE && (fd_table[(unsigned)fd] & FD_STREAM);
+}
+
 /* 1 non-blocking, 0 blocking, or a negative code: the OS's answer, which
  * also refreshes what the table knows. */
 static int ask_nonblocking(int fd)
@@ -415,7 +424,7 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 {
     transfer t;
     ssize_t n;
-    if (!(fd_info(s) & FD_STREAM)) return recv_other(s, buf, len);
+    if (!fd_is_stream(s)) return recv_other(s, buf, len);
     t.s = s;
     t.buf = buf;
     t.len = len;
