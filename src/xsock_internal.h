@@ -113,7 +113,7 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr);
  * room): tries again until timeout_ms passes, then XSOCK_ETIMEDOUT. Winsock
  * never says WSAEWOULDBLOCK for a connect that did not start: r as it is. */
 #ifdef _WIN32
-#  define xsock__sys_connect_again(s, addr, r, timeout_ms) (r)
+#  define xsock__sys_connect_again(s, addr, r, timeout_ms) ((void)(s), (void)(addr), (void)(timeout_ms), (r))
 #else
 int xsock__sys_connect_again(xsock_t s, const xsock_addr *addr, int r, int timeout_ms);
 #endif
