@@ -177,7 +177,8 @@ XSOCK_API int xsock_addr_resolve(const char *host, int port, int family_or_0,
  * 0..65535; XSOCK_EAFNOSUPPORT: family XSOCK_UNIX. */
 XSOCK_API int xsock_addr_any(xsock_addr *out, int family, int port);
 XSOCK_API int xsock_addr_loopback(xsock_addr *out, int family, int port);
-/* An AF_UNIX address for a path (at most 107 bytes).
+/* An AF_UNIX address for a path: at most the platform's sun_path less its
+ * NUL (107 bytes on Linux and Windows, 103 on macOS and the BSDs).
  * Bad input: XSOCK_EINVAL: out or path NULL, path "" or longer. */
 XSOCK_API int xsock_addr_unix(xsock_addr *out, const char *path);
 /* The port (0..65535) / sets it.
@@ -218,7 +219,9 @@ XSOCK_API int xsock_open(xsock_t *out, int family, int type);
 XSOCK_API int xsock_close(xsock_t s);
 /* Bad input: s, addr. */
 XSOCK_API int xsock_bind(xsock_t s, const xsock_addr *addr);
-/* backlog < 0 or larger than the OS allows means the OS maximum.
+/* backlog < 0 or larger than the OS allows means the OS maximum, read when
+ * called (Linux: /proc/sys/net/core/somaxconn; macOS, BSD: the sysctl
+ * kern.ipc.somaxconn), not the compile-time SOMAXCONN (128 on macOS).
  * Bad input: s; XSOCK_ENOTSUP: s a datagram socket. */
 XSOCK_API int xsock_listen(xsock_t s, int backlog);
 /* The accepted socket is blocking whatever the listener's mode (as on
@@ -236,6 +239,11 @@ XSOCK_API int xsock_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
  * socket made non-blocking with ioctlsocket outside xsock comes back
  * blocking; tell xsock with xsock_set_nonblocking instead. After this
  * call's XSOCK_ETIMEDOUT close the socket.
+ * AF_UNIX: a listener whose backlog is full makes the timed connect wait its
+ * timeout (XSOCK_ETIMEDOUT; the plain non-blocking one says XSOCK_EAGAIN, as
+ * Linux does); a path that is not there gives XSOCK_ENOENT, a symbolic link
+ * loop XSOCK_ELOOP, a path too long XSOCK_ENAMETOOLONG, the path of a socket
+ * of another type XSOCK_EPROTO, one nobody listens on XSOCK_ECONNREFUSED.
  * Bad input: s, addr. */
 XSOCK_API int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms);
 /* After a non-blocking connect reported writable: 0 if connected, else the
@@ -244,18 +252,22 @@ XSOCK_API int xsock_connect_result(xsock_t s);
 
 /* Bytes sent / received, or a negative code. recv returns 0 at the peer's
  * orderly end of stream (and for len 0). A receive timeout (XSOCK_OPT_RCVTIMEO)
- * gives XSOCK_ETIMEDOUT, after which the socket stays usable on every OS (no
- * byte lost or doubled); a non-blocking socket with nothing to do gives
- * XSOCK_EAGAIN. A send to a reset or closed peer gives XSOCK_EPIPE or
+ * gives XSOCK_ETIMEDOUT, also under signals (see xsock_set_interruptible),
+ * after which the socket stays usable on every OS (no byte lost or
+ * doubled); a non-blocking socket with nothing to do gives XSOCK_EAGAIN.
+ * recv on a datagram socket gives XSOCK_EMSGSIZE for a datagram longer
+ * than len, as recvfrom does. A send to a reset or closed peer gives XSOCK_EPIPE or
  * XSOCK_ECONNRESET and never a signal. Lengths above INT_MAX are capped
  * (a partial transfer), as Winsock takes an int.
  * Bad input: s; XSOCK_EINVAL: buf NULL and len > 0 (len 0 gives 0 at once). */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
-/* Loop over partial transfers. send_all returns len or an error (bytes
- * already sent are then lost to the caller: treat the stream as dead).
- * recv_all returns len, or fewer when the peer ended the stream first, or an
- * error. On a non-blocking socket they return XSOCK_EAGAIN like the others.
+/* Loop over partial transfers, as fwrite and fread do, the same on every
+ * OS: they return len; or, when something stops them part way (a timeout,
+ * XSOCK_EAGAIN on a non-blocking socket, a reset, XSOCK_EINTR when asked
+ * for, or for recv_all the peer's end of stream), the number of bytes that
+ * moved, and the next call tells why. The error itself only when nothing
+ * moved. No byte is ever lost to the caller.
  * Bad input: as xsock_send, and XSOCK_EINVAL: len > PTRDIFF_MAX. */
 XSOCK_API xsock_ssize_t xsock_send_all(xsock_t s, const void *buf, size_t len);
 XSOCK_API xsock_ssize_t xsock_recv_all(xsock_t s, void *buf, size_t len);
@@ -279,6 +291,21 @@ XSOCK_API int xsock_shutdown(xsock_t s, int how);
 /* Bad input: s; XSOCK_EINVAL: out NULL. */
 XSOCK_API int xsock_local_addr(xsock_t s, xsock_addr *out);
 XSOCK_API int xsock_peer_addr(xsock_t s, xsock_addr *out);
+/* Signals (POSIX). By default a signal never ends a blocking xsock call:
+ * it is made again, and a timeout set with XSOCK_OPT_RCVTIMEO/SNDTIMEO
+ * still holds (within twice its length: the clock starts at the first
+ * signal). xsock_set_interruptible(1) changes that for the calling thread
+ * only: a signal that interrupts a blocking accept, connect, send, recv,
+ * sendto, recvfrom, send_all, recv_all or xsock_poll ends it with
+ * XSOCK_EINTR (send_all/recv_all: the count, if bytes moved), so a handler
+ * that sets a stop flag can end a blocking server. Install that handler
+ * without SA_RESTART: with it the kernel restarts some calls itself. An
+ * interrupted connect goes on in the background (wait for XSOCK_POLLOUT).
+ * The poller's wait is not covered: use xsock_poller_wake. Returns the
+ * previous setting (0 or 1); Windows has no such signals: only the setting
+ * changes there. */
+XSOCK_API int xsock_set_interruptible(int on);
+
 /* Two connected stream sockets. POSIX: socketpair(AF_UNIX). Windows: AF_UNIX
  * where it works, else loopback TCP whose peer is checked with a random
  * token, so no other process can slip in between.
@@ -315,13 +342,17 @@ enum xsock_option {
     XSOCK_OPT_REUSEADDR = 1, /* 0/1: restart rebinds at once (stream; see above) */
     XSOCK_OPT_NODELAY,       /* 0/1: TCP_NODELAY */
     XSOCK_OPT_KEEPALIVE,     /* 0/1 */
-    XSOCK_OPT_RCVBUF,        /* bytes, as requested (Linux's doubling hidden) */
-    XSOCK_OPT_SNDBUF,        /* bytes, as requested */
-    XSOCK_OPT_RCVTIMEO,      /* ms, 0 = none; expiry gives XSOCK_ETIMEDOUT, socket usable */
-    XSOCK_OPT_SNDTIMEO,      /* ms, 0 = none; as RCVTIMEO (Windows: a wait, then the call) */
+    XSOCK_OPT_RCVBUF,        /* bytes; reads back what the OS granted (Linux's
+                                doubling undone; it caps and rounds requests) */
+    XSOCK_OPT_SNDBUF,        /* bytes; as XSOCK_OPT_RCVBUF */
+    XSOCK_OPT_RCVTIMEO,      /* ms, 0 = none; expiry gives XSOCK_ETIMEDOUT, socket
+                                usable; reads back as set (the OS may round up to its tick) */
+    XSOCK_OPT_SNDTIMEO,      /* ms, 0 = none; as XSOCK_OPT_RCVTIMEO (Windows:
+                                a wait, then the call) */
     XSOCK_OPT_V6ONLY,        /* 0/1, IPv6 sockets only */
     XSOCK_OPT_BROADCAST,     /* 0/1, datagram sockets */
-    XSOCK_OPT_LINGER,        /* seconds to linger on close, -1 = off */
+    XSOCK_OPT_LINGER,        /* seconds to linger on close, -1 = off; macOS
+                                holds at most 327 (longer is cut to that) */
     XSOCK_OPT_EXCLUSIVE,     /* 0/1: no other socket may bind this port (see above) */
     XSOCK_OPT_SHAREPORT,     /* 0/1: datagram sockets share a port (multicast) */
     XSOCK_OPT_REUSEPORT_LB   /* 0/1: kernel load-balances a port (ENOTSUP on Windows) */
@@ -347,7 +378,8 @@ typedef struct xsock_pollfd {
 } xsock_pollfd;
 
 /* Waits until an entry is ready or timeout_ms passes (< 0: forever; signals
- * do not cut it short). Each entry gets only the events it asked for, plus
+ * do not cut it short unless xsock_set_interruptible(1): XSOCK_EINTR).
+ * Each entry gets only the events it asked for, plus
  * XSOCK_POLLERR/XSOCK_POLLHUP, also when a socket is listed more than once.
  * Returns how many entries have revents != 0, 0 on
  * timeout, XSOCK_EBADF if an entry is a closed socket. No limit of 64

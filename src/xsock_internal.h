@@ -47,9 +47,11 @@ typedef socklen_t xsock__socklen;
 #  define XSOCK__NOINLINE
 #endif
 
-/* Windows' afunix.h is missing from older SDKs and MinGW; the layout is fixed. */
-#define XSOCK__UNIX_PATH_MAX 108
+/* The room for an AF_UNIX path, with its NUL: the platform's sun_path (108
+ * bytes on Linux, 104 on macOS and the BSDs: <sys/un.h>). Windows'
+ * afunix.h is missing from older SDKs and MinGW; the layout is fixed. */
 #ifdef _WIN32
+#  define XSOCK__UNIX_PATH_MAX 108
 #  ifndef AF_UNIX
 #    define AF_UNIX 1
 #  endif
@@ -59,6 +61,7 @@ struct xsock__sockaddr_un {
 };
 #else
 #  define xsock__sockaddr_un sockaddr_un
+#  define XSOCK__UNIX_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 #endif
 
 #define XSOCK__SA(a) ((struct sockaddr *)(void *)(a)->storage.bytes)
@@ -70,6 +73,9 @@ struct xsock__sockaddr_un {
 int xsock__fail(int code, int native);
 /* Stores native as this thread's last native error, nothing else. */
 void xsock__set_native_error(int native);
+/* Whether this thread asked that a signal end a blocking call
+ * (xsock_set_interruptible): then EINTR gives XSOCK_EINTR, not a retry. */
+int xsock__interruptible(void);
 /* XSOCK_INET -> AF_INET, ...; -1 for an unknown family. */
 int xsock__af_from_family(int family);
 /* AF_INET -> XSOCK_INET, ...; XSOCK_EAFNOSUPPORT for others. */
@@ -102,6 +108,15 @@ int xsock__sys_listen(xsock_t s, int backlog);
 int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
 /* One connect call: 0, XSOCK_EINPROGRESS (non-blocking), or an error. */
 int xsock__sys_connect(xsock_t s, const xsock_addr *addr);
+/* The timed connect's answer to XSOCK_EAGAIN from a non-blocking connect
+ * (Linux, AF_UNIX: the listener's backlog is full, and poll cannot wait for
+ * room): tries again until timeout_ms passes, then XSOCK_ETIMEDOUT. Winsock
+ * never says WSAEWOULDBLOCK for a connect that did not start: r as it is. */
+#ifdef _WIN32
+#  define xsock__sys_connect_again(s, addr, r, timeout_ms) ((void)(s), (void)(addr), (void)(timeout_ms), (r))
+#else
+int xsock__sys_connect_again(xsock_t s, const xsock_addr *addr, int r, int timeout_ms);
+#endif
 /* Waits up to timeout_ms (< 0 forever, EINTR retried on the remaining time)
  * for XSOCK_POLLIN/POLLOUT on one socket; returns the revents, 0 on timeout.
  * A failed connect must show as XSOCK_POLLERR (Windows: not via WSAPoll). */

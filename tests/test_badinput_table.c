@@ -427,7 +427,7 @@ static const row rows[] = {
 static const char *const no_rows[] = {
     "xsock_strerror", "xsock_err_name", "xsock_last_native_error", "xsock_init",
     "xsock_cleanup", "xsock_version", "xsock_version_string", "xsock_poller_destroy",
-    "xsock_poller_backend"};
+    "xsock_poller_backend", "xsock_set_interruptible"};
 
 /* ---- the good values, and the closed handle ------------------------------ */
 
@@ -615,6 +615,10 @@ TEST(never_fail)
     xsock_cleanup();
     xsock_cleanup();
     CHECK(xsock_last_native_error() == xsock_last_native_error());
+    /* Any int is a setting: non-zero is on; the previous one comes back. */
+    CHECK_EQ(xsock_set_interruptible(-7), 0);
+    CHECK_EQ(xsock_set_interruptible(0), 1);
+    CHECK_EQ(xsock_set_interruptible(0), 0);
 }
 
 /* No public function of xsock.h is left out of the table: each has a row

@@ -87,6 +87,7 @@ int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms)
     if ((nb = xsock__sys_get_nonblocking(s)) < 0) return nb;
     if (!nb && (r = xsock__sys_set_nonblocking(s, 1)) < 0) return r;
     r = xsock__sys_connect(s, addr);
+    if (r == XSOCK_EAGAIN) r = xsock__sys_connect_again(s, addr, r, timeout_ms);
     if (r == XSOCK_EINPROGRESS) {
         waited = xsock__sys_wait(s, XSOCK_POLLOUT, timeout_ms);
         if (waited < 0)
@@ -148,6 +149,10 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
     return xsock__sys_recv(s, buf, len);
 }
 
+/* send_all and recv_all are fwrite and fread: once bytes have moved, the
+ * count is the answer, whatever stopped the loop (a timeout, XSOCK_EAGAIN,
+ * a reset, a signal when asked for); the caller's next call meets the
+ * reason again. Only when nothing moved is the error itself returned. */
 xsock_ssize_t xsock_send_all(xsock_t s, const void *buf, size_t len)
 {
     const char *p = (const char *)buf;
@@ -157,7 +162,7 @@ xsock_ssize_t xsock_send_all(xsock_t s, const void *buf, size_t len)
     if (len > (size_t)PTRDIFF_MAX) return xsock__fail(XSOCK_EINVAL, 0);
     while (done < len) {
         xsock_ssize_t n = xsock__sys_send(s, p + done, cap_len(len - done));
-        if (n < 0) return n;
+        if (n < 0) return done > 0 ? (xsock_ssize_t)done : n;
         done += (size_t)n;
     }
     return (xsock_ssize_t)done;
@@ -172,11 +177,26 @@ xsock_ssize_t xsock_recv_all(xsock_t s, void *buf, size_t len)
     if (len > (size_t)PTRDIFF_MAX) return xsock__fail(XSOCK_EINVAL, 0);
     while (done < len) {
         xsock_ssize_t n = xsock__sys_recv(s, p + done, cap_len(len - done));
-        if (n < 0) return n;
+        if (n < 0) return done > 0 ? (xsock_ssize_t)done : n;
         if (n == 0) break; /* the peer ended the stream: a short count says so */
         done += (size_t)n;
     }
     return (xsock_ssize_t)done;
+}
+
+/* Per thread, so one thread's choice never changes another's calls. */
+static XSOCK__TLS int interruptible;
+
+int xsock_set_interruptible(int on)
+{
+    int old = interruptible;
+    interruptible = on != 0;
+    return old;
+}
+
+int xsock__interruptible(void)
+{
+    return interruptible;
 }
 
 xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)

@@ -65,6 +65,15 @@ int xsock__sys_map_error(int e)
 #endif
         return XSOCK_ENOTSUP;
     case EISCONN: return XSOCK_EISCONN;
+    case EINTR: return XSOCK_EINTR;
+    /* AF_UNIX paths: connect(2), bind(2) and unix(7) list these. */
+    case ENOENT:
+    case ENOTDIR: return XSOCK_ENOENT; /* a part of the path is missing or no directory */
+    case ENAMETOOLONG: return XSOCK_ENAMETOOLONG;
+    case ELOOP: return XSOCK_ELOOP;
+    case EROFS: return XSOCK_EACCES; /* bind: the path's file system is read-only */
+    case EPROTO:
+    case EPROTOTYPE: return XSOCK_EPROTO; /* accept(2); a path of another socket type */
     default: return XSOCK_EUNKNOWN;
     }
 }

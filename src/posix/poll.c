@@ -27,7 +27,8 @@ static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms)
 {
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
     int r;
-    while ((r = XSOCK__OS(poll)(p, n, xsock__posix_left_ms(timeout_ms, start))) < 0 && errno == EINTR) {}
+    while ((r = XSOCK__OS(poll)(p, n, xsock__posix_left_ms(timeout_ms, start))) < 0 && errno == EINTR)
+        if (xsock__interruptible()) return xsock__fail(XSOCK_EINTR, EINTR);
     return r < 0 ? xsock__sys_error() : r;
 }
 

@@ -4,6 +4,10 @@
 
 #include <string.h>
 #include <sys/time.h>
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__DragonFly__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__)
+#  include <sys/sysctl.h>
+#endif
 
 #ifdef MSG_NOSIGNAL
 #  define XSOCK__SEND_FLAGS MSG_NOSIGNAL
@@ -16,6 +20,79 @@
 #  define XSOCK__HAVE_ACCEPT4 1
 #endif
 
+/* ---- what xsock knows of a descriptor ----------------------------------------
+ * One byte per descriptor number, written when xsock makes a socket (open,
+ * accept, socketpair) or changes its mode, and cleared by xsock_close, so a
+ * number the kernel hands out again starts unknown or is written afresh.
+ * Two readers, both cheap: recv takes its plain path only for a known stream
+ * socket (a load and a test), and the EAGAIN of a non-blocking socket needs
+ * no fcntl(F_GETFL). Unknown (a descriptor xsock did not make, or a number
+ * beyond the table) means: ask the OS, on the rare path only. What the table
+ * cannot see is a descriptor changed or closed behind xsock's back (plain
+ * fcntl() or close()): a stale "blocking" is checked with the OS before it
+ * is believed, a stale "non-blocking" would call a timeout XSOCK_EAGAIN, and
+ * a stale "stream" would not report a truncated datagram. */
+#define FD_KNOWN 1u    /* the mode bit below is true */
+#define FD_NONBLOCK 2u
+#define FD_STREAM 4u   /* a stream socket: recv needs no truncation check */
+#define FD_TABLE_SIZE 65536u
+
+static unsigned char fd_table[FD_TABLE_SIZE];
+/* The receive and send timeouts xsock set, + 1 (0: none known); see
+ * timeo_readback. Cleared with the rest when a number is born or closed. */
+static unsigned timeo_set[2][FD_TABLE_SIZE];
+
+/* Relaxed atomics (a plain byte move on every CPU): another thread may open
+ * or close another descriptor meanwhile, and the sanitizers must agree. */
+#if defined(__GNUC__) || defined(__clang__)
+#  define FD_LOAD(fd) __atomic_load_n(&fd_table[(unsigned)(fd)], __ATOMIC_RELAXED)
+#  define FD_STORE(fd, v) __atomic_store_n(&fd_table[(unsigned)(fd)], (unsigned char)(v), __ATOMIC_RELAXED)
+#else
+#  define FD_LOAD(fd) fd_table[(unsigned)(fd)]
+#  define FD_STORE(fd, v) (fd_table[(unsigned)(fd)] = (unsigned char)(v))
+#endif
+
+static void fd_note(int fd, unsigned info)
+{
+    if ((unsigned)fd < FD_TABLE_SIZE) FD_STORE(fd, info);
+}
+
+/* A number that now names a new socket, or none (info 0). */
+static void fd_reset(int fd, unsigned info)
+{
+    if ((unsigned)fd < FD_TABLE_SIZE) {
+        timeo_set[0][fd] = timeo_set[1][fd] = 0;
+        FD_STORE(fd, info);
+    }
+}
+
+static unsigned fd_info(int fd)
+{
+    return (unsigned)fd < FD_TABLE_SIZE ? FD_LOAD(fd) : 0u;
+}
+
+/* recv's question, in as few instructions as C allows: a plain byte test
+ * that the compiler folds into one instruction (an atomic load would not
+ * fold). A torn or stale answer is impossible for a byte, and a race here
+ * is the caller's own (a socket used while another thread closes it). */
+static int fd_is_stream(int fd)
+{
+    return (unsigned)fd < FD_TABLE_SIZE && (fd_table[(unsigned)fd] & FD_STREAM);
+}
+
+/* 1 non-blocking, 0 blocking, or a negative code: the OS's answer, which
+ * also refreshes what the table knows. */
+static int ask_nonblocking(int fd)
+{
+    int fl = XSOCK__OS(fcntl)(fd, F_GETFL);
+    unsigned info;
+    if (fl < 0) return xsock__sys_error();
+    info = fd_info(fd);
+    if (info & FD_KNOWN)
+        fd_note(fd, (info & ~FD_NONBLOCK) | ((fl & O_NONBLOCK) ? FD_NONBLOCK : 0u));
+    return (fl & O_NONBLOCK) != 0;
+}
+
 static int setopt_int(int fd, int level, int name, int value)
 {
     return XSOCK__OS(setsockopt)(fd, level, name, &value, sizeof value) == 0 ? 0 : xsock__sys_error();
@@ -27,7 +104,11 @@ static int setopt_int(int fd, int level, int name, int value)
 static int born(int fd, int cloexec_done)
 {
     if (!cloexec_done && XSOCK__OS(fcntl)(fd, F_SETFD, FD_CLOEXEC) != 0) return xsock__sys_error();
-#if defined(SO_NOSIGPIPE) && !defined(MSG_NOSIGNAL)
+#ifdef SO_NOSIGPIPE
+    /* Wherever it exists, even beside MSG_NOSIGNAL: macOS declares
+     * MSG_NOSIGNAL, but its kernels up to 10.15 ignore the flag on send,
+     * and SIGPIPE kills the process. curl sets it the same way
+     * (nosigpipe(), lib/cf-socket.c, under #ifdef SO_NOSIGPIPE). */
     return setopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #else
     return 0;
@@ -37,6 +118,7 @@ static int born(int fd, int cloexec_done)
 static int close_keep_error(int fd, int r)
 {
     int native = xsock_last_native_error();
+    fd_reset(fd, 0);
     XSOCK__OS(close)(fd);
     xsock__set_native_error(native);
     return r;
@@ -53,6 +135,7 @@ int xsock__sys_open(xsock_t *out, int af, int type)
 #endif
     if (fd < 0) return xsock__sys_error();
     if ((r = born(fd, cloexec)) < 0) return close_keep_error(fd, r);
+    fd_reset(fd, FD_KNOWN | (st == SOCK_STREAM ? FD_STREAM : 0u));
     /* A restarted server must rebind at once; on POSIX SO_REUSEADDR still
      * refuses a second live listener, so it is safe here (unlike Windows).
      * A datagram socket gets nothing: it shares its port with no one. */
@@ -73,7 +156,9 @@ int xsock__sys_open(xsock_t *out, int af, int type)
 int xsock__sys_close(xsock_t s)
 {
     /* After EINTR the descriptor is gone on Linux and unspecified elsewhere:
-     * never retry, or another thread's new descriptor might be closed. */
+     * never retry, or another thread's new descriptor might be closed. The
+     * table forgets s first: once closed, the number may be another's. */
+    fd_reset(s, 0);
     if (XSOCK__OS(close)(s) != 0 && errno != EINTR) return xsock__sys_error();
     return 0;
 }
@@ -83,41 +168,42 @@ int xsock__sys_bind(xsock_t s, const xsock_addr *addr)
     return XSOCK__OS(bind)(s, XSOCK__CSA(addr), (socklen_t)addr->len) == 0 ? 0 : xsock__sys_error();
 }
 
-int xsock__sys_listen(xsock_t s, int backlog)
+/* The largest backlog the kernel takes, read at run time: the compile-time
+ * SOMAXCONN is 128 on macOS and older glibc while the kernels allow more
+ * (Linux 5.4+ defaults to 4096). Linux: /proc/sys/net/core/somaxconn, which
+ * listen(2) says larger backlogs are cut to. macOS, FreeBSD, DragonFly: the
+ * sysctl kern.ipc.somaxconn (XNU bsd/kern/uipc_socket.c and FreeBSD
+ * sys/kern/uipc_socket.c, solisten, cut a larger or negative backlog to
+ * it). NetBSD and OpenBSD: kern.somaxconn (KERN_SOMAXCONN, sysctl(7)). */
+static int os_max_backlog(void)
 {
-    if (backlog < 0 || backlog > SOMAXCONN) backlog = SOMAXCONN;
-    return XSOCK__OS(listen)(s, backlog) == 0 ? 0 : xsock__sys_error();
+    int max = 0;
+#if defined(__linux__)
+    char text[16];
+    ssize_t n;
+    int fd = open("/proc/sys/net/core/somaxconn", O_RDONLY | O_CLOEXEC), i;
+    if (fd >= 0) {
+        n = read(fd, text, sizeof text - 1);
+        close(fd);
+        for (i = 0; i < n && text[i] >= '0' && text[i] <= '9' && max < INT_MAX / 10; i++)
+            max = max * 10 + (text[i] - '0');
+    }
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__DragonFly__)
+    size_t len = sizeof max;
+    if (sysctlbyname("kern.ipc.somaxconn", &max, &len, NULL, 0) != 0) max = 0;
+#elif defined(KERN_SOMAXCONN)
+    int mib[2] = {CTL_KERN, KERN_SOMAXCONN};
+    size_t len = sizeof max;
+    if (sysctl(mib, 2, &max, &len, NULL, 0) != 0) max = 0;
+#endif
+    return max > 0 ? max : SOMAXCONN;
 }
 
-int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
+int xsock__sys_listen(xsock_t s, int backlog)
 {
-    xsock_addr tmp;
-    xsock_addr *a = peer ? peer : &tmp;
-    socklen_t len = (socklen_t)sizeof a->storage;
-    int fd, r;
-    do {
-#ifdef XSOCK__HAVE_ACCEPT4
-        fd = XSOCK__OS(accept4)(s, XSOCK__SA(a), &len, SOCK_CLOEXEC);
-#else
-        fd = XSOCK__OS(accept)(s, XSOCK__SA(a), &len);
-#endif
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return xsock__sys_error();
-#ifdef XSOCK__HAVE_ACCEPT4
-    r = born(fd, 1);
-#else
-    /* macOS copies the listener's O_NONBLOCK; we promise a blocking socket. */
-    r = born(fd, 0);
-    if (r == 0 && XSOCK__OS(fcntl)(fd, F_SETFL, XSOCK__OS(fcntl)(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-        r = xsock__sys_error();
-#endif
-    /* Linux and the BSDs copy SO_OOBINLINE from the listener; say it anyway,
-     * for a listener xsock did not make. */
-    if (r == 0 && XSOCK__SA(a)->sa_family != AF_UNIX) r = setopt_int(fd, SOL_SOCKET, SO_OOBINLINE, 1);
-    if (r < 0) return close_keep_error(fd, r);
-    a->len = (int)len;
-    *client = fd;
-    return 0;
+    int max = os_max_backlog();
+    if (backlog < 0 || backlog > max) backlog = max;
+    return XSOCK__OS(listen)(s, backlog) == 0 ? 0 : xsock__sys_error();
 }
 
 int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
@@ -125,9 +211,28 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
     int r;
     if (XSOCK__OS(connect)(s, XSOCK__CSA(addr), (socklen_t)addr->len) == 0) return 0;
     if (errno != EINTR) return xsock__sys_error();
-    /* An interrupted connect goes on in the background: wait for it. */
+    /* An interrupted connect goes on in the background: wait for it, or,
+     * when asked, say so (POLLOUT and xsock_connect_result tell the end). */
+    if (xsock__interruptible()) return xsock__fail(XSOCK_EINTR, EINTR);
     r = xsock__sys_wait(s, XSOCK_POLLOUT, -1);
     return r < 0 ? r : xsock__sys_socket_error(s);
+}
+
+/* Linux answers a non-blocking AF_UNIX connect to a listener whose backlog
+ * is full with EAGAIN (unix(7)), and poll() cannot wait for room: try again
+ * after a short sleep, growing to 20 ms, until the timeout passes. */
+int xsock__sys_connect_again(xsock_t s, const xsock_addr *addr, int r, int timeout_ms)
+{
+    long long start = xsock__posix_now_ms();
+    int step = 1, left;
+    while (r == XSOCK_EAGAIN) {
+        if ((left = xsock__posix_left_ms(timeout_ms, start)) == 0) return xsock__fail(XSOCK_ETIMEDOUT, EAGAIN);
+        if (XSOCK__OS(poll)(NULL, 0, left < step ? left : step) < 0 && errno == EINTR && xsock__interruptible())
+            return xsock__fail(XSOCK_EINTR, EINTR);
+        if (step < 20) step *= 2;
+        r = xsock__sys_connect(s, addr);
+    }
+    return r;
 }
 
 int xsock__sys_socket_error(xsock_t s)
@@ -142,35 +247,146 @@ int xsock__sys_socket_error(xsock_t s)
 
 int xsock__sys_get_nonblocking(xsock_t s)
 {
-    int fl = XSOCK__OS(fcntl)(s, F_GETFL);
-    return fl < 0 ? xsock__sys_error() : (fl & O_NONBLOCK) != 0;
+    return ask_nonblocking(s);
 }
 
 int xsock__sys_set_nonblocking(xsock_t s, int on)
 {
     int fl = XSOCK__OS(fcntl)(s, F_GETFL);
+    unsigned info;
     if (fl < 0) return xsock__sys_error();
     fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
-    return XSOCK__OS(fcntl)(s, F_SETFL, fl) == 0 ? 0 : xsock__sys_error();
+    if (XSOCK__OS(fcntl)(s, F_SETFL, fl) != 0) return xsock__sys_error();
+    /* Only a descriptor xsock made is remembered: one it did not make may
+     * be closed with close() and its number reused unseen. */
+    if ((info = fd_info(s)) & FD_KNOWN) fd_note(s, (info & ~FD_NONBLOCK) | (on ? FD_NONBLOCK : 0u));
+    return 0;
 }
 
-/* The error path of every transfer. EAGAIN means "would block" on a
- * non-blocking socket but "timed out" on a blocking one (SO_RCVTIMEO /
- * SO_SNDTIMEO), where Windows says WSAETIMEDOUT: give both the same code. */
+/* The error of a transfer that failed for good. EAGAIN means "would block"
+ * on a non-blocking socket but "timed out" on a blocking one (SO_RCVTIMEO /
+ * SO_SNDTIMEO), where Windows says WSAETIMEDOUT: give both the same code.
+ * A non-blocking socket xsock made answers from the table, without a
+ * system call: its EAGAIN is the common case of every event loop. */
 static xsock_ssize_t transfer_error(xsock_t s)
 {
     int r = xsock__sys_error();
     if (r == XSOCK_EAGAIN) {
-        int e = errno, nb = xsock__sys_get_nonblocking(s);
+        int e = errno, nb;
+        if ((fd_info(s) & (FD_KNOWN | FD_NONBLOCK)) == (FD_KNOWN | FD_NONBLOCK)) return r;
+        nb = ask_nonblocking(s);
         xsock__set_native_error(e);
         if (nb == 0) return XSOCK_ETIMEDOUT;
     }
     return r;
 }
 
-/* send/recv's arguments, kept for the retry after EINTR. Only the failure
- * path reads them, through a pointer, so they live in the caller's stack
- * frame: three stores on the fast path, where keeping them in callee-saved
+/* ---- the rare path of a blocking call: EINTR and the deadline ---------------- */
+
+enum { OP_SEND, OP_RECV, OP_SENDTO, OP_RECVMSG, OP_ACCEPT };
+
+/* One call, as made again after EINTR. */
+typedef struct call {
+    int op;
+    int fd;
+    void *buf;              /* send, recv, sendto */
+    size_t len;
+    const xsock_addr *to;   /* sendto */
+    struct msghdr *msg;     /* recvmsg (its msg_namelen is reset each time) */
+    socklen_t namecap;      /* recvmsg, accept: the room for the address */
+    xsock_addr *peer;       /* accept */
+    socklen_t *peerlen;
+} call;
+
+static ssize_t call_once(const call *c, int flags)
+{
+    switch (c->op) {
+    case OP_SEND: return XSOCK__OS(send)(c->fd, c->buf, c->len, XSOCK__SEND_FLAGS | flags);
+    case OP_RECV: return XSOCK__OS(recv)(c->fd, c->buf, c->len, flags);
+    case OP_SENDTO:
+        return XSOCK__OS(sendto)(c->fd, c->buf, c->len, XSOCK__SEND_FLAGS | flags, XSOCK__CSA(c->to),
+                                 (socklen_t)c->to->len);
+    case OP_RECVMSG:
+        c->msg->msg_namelen = c->namecap;
+        return XSOCK__OS(recvmsg)(c->fd, c->msg, flags);
+    default:
+        *c->peerlen = c->namecap;
+#ifdef XSOCK__HAVE_ACCEPT4
+        return XSOCK__OS(accept4)(c->fd, XSOCK__SA(c->peer), c->peerlen, SOCK_CLOEXEC);
+#else
+        return XSOCK__OS(accept)(c->fd, XSOCK__SA(c->peer), c->peerlen);
+#endif
+    }
+}
+
+/* The timeout set on fd for this kind of call, in ms rounded up; 0 for none. */
+static int call_timeout_ms(const call *c)
+{
+    struct timeval tv;
+    socklen_t len = sizeof tv;
+    int name = (c->op == OP_SEND || c->op == OP_SENDTO) ? SO_SNDTIMEO : SO_RCVTIMEO;
+    long long ms;
+    if (XSOCK__OS(getsockopt)(c->fd, SOL_SOCKET, name, &tv, &len) != 0) return 0;
+    ms = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Waits until fd is ready for the call or the deadline passes. */
+static int wait_until(const call *c, long long deadline)
+{
+    struct pollfd p;
+    long long left;
+    int r;
+    for (;;) {
+        if ((left = deadline - xsock__posix_now_ms()) <= 0) return xsock__fail(XSOCK_ETIMEDOUT, EAGAIN);
+        p.fd = c->fd;
+        p.events = (c->op == OP_SEND || c->op == OP_SENDTO) ? POLLOUT : POLLIN;
+        p.revents = 0;
+        if ((r = XSOCK__OS(poll)(&p, 1, left > INT_MAX ? INT_MAX : (int)left)) > 0) return 0;
+        if (r < 0 && errno != EINTR) return xsock__sys_error();
+        if (r < 0 && xsock__interruptible()) return xsock__fail(XSOCK_EINTR, EINTR);
+    }
+}
+
+/* A blocking call ended by a signal (errno EINTR). With
+ * xsock_set_interruptible(1) that is the answer: XSOCK_EINTR. Otherwise the
+ * call is made again; but Linux returns EINTR from a socket call that has
+ * a timeout even under SA_RESTART (signal(7)), and a plain retry would
+ * start the whole timeout again: a signal every 100 ms kept a 300 ms
+ * SO_RCVTIMEO from ever expiring. So when the socket is blocking and has a
+ * timeout, a deadline is kept, poll() waits only for the time left, and
+ * the call is made again without blocking (MSG_DONTWAIT): CPython's
+ * sock_call_ex (Modules/socketmodule.c) does the same. The fast path takes
+ * no timestamp, so the deadline starts at the first EINTR: the timeout
+ * holds within twice its length. Any other errno: the call's error. */
+static XSOCK__NOINLINE ssize_t call_failed(const call *c)
+{
+    long long deadline = 0;
+    int timeout = -1, flags = 0, r;
+    ssize_t n;
+    for (;;) {
+        if (errno == EINTR) {
+            if (xsock__interruptible()) return xsock__fail(XSOCK_EINTR, EINTR);
+            if (timeout < 0) {
+                timeout = call_timeout_ms(c);
+                if (timeout > 0 && ask_nonblocking(c->fd) == 0) {
+                    deadline = xsock__posix_now_ms() + timeout;
+                    if (c->op != OP_ACCEPT) flags = MSG_DONTWAIT;
+                } else {
+                    timeout = 0;
+                }
+            }
+        } else if (timeout <= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            return transfer_error(c->fd);
+        }
+        if (timeout > 0 && (r = wait_until(c, deadline)) < 0) return r;
+        if ((n = call_once(c, flags)) >= 0) return n;
+    }
+}
+
+/* send/recv's arguments, kept for the rare path. Only the failure path
+ * reads them, through a pointer, so they live in the caller's stack frame:
+ * three stores on the fast path, where keeping them in callee-saved
  * registers across the call would cost a push, a move and a pop each. */
 typedef struct transfer {
     xsock_t s;
@@ -178,20 +394,15 @@ typedef struct transfer {
     size_t len;
 } transfer;
 
-static XSOCK__NOINLINE xsock_ssize_t send_failed(const transfer *t)
+static XSOCK__NOINLINE xsock_ssize_t transfer_failed(const transfer *t, int op)
 {
-    ssize_t n;
-    while (errno == EINTR)
-        if ((n = XSOCK__OS(send)(t->s, t->buf, t->len, XSOCK__SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
-    return transfer_error(t->s);
-}
-
-static XSOCK__NOINLINE xsock_ssize_t recv_failed(const transfer *t)
-{
-    ssize_t n;
-    while (errno == EINTR)
-        if ((n = XSOCK__OS(recv)(t->s, t->buf, t->len, 0)) >= 0) return (xsock_ssize_t)n;
-    return transfer_error(t->s);
+    call c;
+    memset(&c, 0, sizeof c);
+    c.op = op;
+    c.fd = t->s;
+    c.buf = t->buf;
+    c.len = t->len;
+    return (xsock_ssize_t)call_failed(&c);
 }
 
 xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
@@ -202,50 +413,113 @@ xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
     t.buf = (void *)buf;
     t.len = len;
     n = XSOCK__OS(send)(s, buf, len, XSOCK__SEND_FLAGS);
-    return n >= 0 ? (xsock_ssize_t)n : send_failed(&t);
+    return n >= 0 ? (xsock_ssize_t)n : transfer_failed(&t, OP_SEND);
+}
+
+/* A datagram socket, or one xsock does not know: recvmsg, whose msg_flags
+ * tell a truncated datagram on any kind of socket. (recv's MSG_TRUNC flag
+ * would give the datagram's length, but on a Linux TCP socket it discards
+ * the data instead: tcp(7).) */
+static XSOCK__NOINLINE xsock_ssize_t recv_other(xsock_t s, void *buf, size_t len)
+{
+    return xsock__sys_recvfrom(s, buf, len, NULL);
 }
 
 xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
 {
     transfer t;
     ssize_t n;
+    if (!fd_is_stream(s)) return recv_other(s, buf, len);
     t.s = s;
     t.buf = buf;
     t.len = len;
     n = XSOCK__OS(recv)(s, buf, len, 0);
-    return n >= 0 ? (xsock_ssize_t)n : recv_failed(&t);
+    return n >= 0 ? (xsock_ssize_t)n : transfer_failed(&t, OP_RECV);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
-    ssize_t n;
-    do n = XSOCK__OS(sendto)(s, buf, len, XSOCK__SEND_FLAGS, XSOCK__CSA(to), (socklen_t)to->len);
-    while (n < 0 && errno == EINTR);
-    return n >= 0 ? (xsock_ssize_t)n : transfer_error(s);
+    call c;
+    ssize_t n = XSOCK__OS(sendto)(s, buf, len, XSOCK__SEND_FLAGS, XSOCK__CSA(to), (socklen_t)to->len);
+    if (n >= 0) return (xsock_ssize_t)n;
+    memset(&c, 0, sizeof c);
+    c.op = OP_SENDTO;
+    c.fd = s;
+    c.buf = (void *)buf;
+    c.len = len;
+    c.to = to;
+    return (xsock_ssize_t)call_failed(&c);
 }
 
 xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *from)
 {
     /* recvmsg, not recvfrom: only msg_flags tells a truncated datagram, which
      * Windows reports as WSAEMSGSIZE. */
-    xsock_addr tmp;
-    xsock_addr *a = from ? from : &tmp;
     struct iovec iov;
     struct msghdr msg;
+    call c;
     ssize_t n;
     iov.iov_base = buf;
     iov.iov_len = len;
     memset(&msg, 0, sizeof msg);
-    msg.msg_name = a->storage.bytes;
-    msg.msg_namelen = (socklen_t)sizeof a->storage;
+    memset(&c, 0, sizeof c);
+    if (from != NULL) {
+        msg.msg_name = from->storage.bytes;
+        c.namecap = (socklen_t)sizeof from->storage;
+    }
+    msg.msg_namelen = c.namecap;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    do n = XSOCK__OS(recvmsg)(s, &msg, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) return transfer_error(s);
-    a->len = (int)msg.msg_namelen;
+    if ((n = XSOCK__OS(recvmsg)(s, &msg, 0)) < 0) {
+        c.op = OP_RECVMSG;
+        c.fd = s;
+        c.msg = &msg;
+        if ((n = call_failed(&c)) < 0) return (xsock_ssize_t)n;
+    }
+    if (from != NULL) from->len = (int)msg.msg_namelen;
     if (msg.msg_flags & MSG_TRUNC) return xsock__fail(XSOCK_EMSGSIZE, EMSGSIZE);
     return (xsock_ssize_t)n;
+}
+
+int xsock__sys_accept(xsock_t s, xsock_t *client, xsock_addr *peer)
+{
+    xsock_addr tmp;
+    xsock_addr *a = peer ? peer : &tmp;
+    socklen_t len = (socklen_t)sizeof a->storage;
+    call c;
+    int fd, r;
+#ifdef XSOCK__HAVE_ACCEPT4
+    fd = XSOCK__OS(accept4)(s, XSOCK__SA(a), &len, SOCK_CLOEXEC);
+#else
+    fd = XSOCK__OS(accept)(s, XSOCK__SA(a), &len);
+#endif
+    if (fd < 0) {
+        ssize_t n;
+        memset(&c, 0, sizeof c);
+        c.op = OP_ACCEPT;
+        c.fd = s;
+        c.peer = a;
+        c.peerlen = &len;
+        c.namecap = (socklen_t)sizeof a->storage;
+        if ((n = call_failed(&c)) < 0) return (int)n;
+        fd = (int)n;
+    }
+#ifdef XSOCK__HAVE_ACCEPT4
+    r = born(fd, 1);
+#else
+    /* macOS copies the listener's O_NONBLOCK; we promise a blocking socket. */
+    r = born(fd, 0);
+    if (r == 0 && XSOCK__OS(fcntl)(fd, F_SETFL, XSOCK__OS(fcntl)(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        r = xsock__sys_error();
+#endif
+    /* Linux and the BSDs copy SO_OOBINLINE from the listener; say it anyway,
+     * for a listener xsock did not make. */
+    if (r == 0 && XSOCK__SA(a)->sa_family != AF_UNIX) r = setopt_int(fd, SOL_SOCKET, SO_OOBINLINE, 1);
+    if (r < 0) return close_keep_error(fd, r);
+    fd_reset(fd, FD_KNOWN | FD_STREAM);
+    a->len = (int)len;
+    *client = fd;
+    return 0;
 }
 
 int xsock__sys_shutdown(xsock_t s, int how)
@@ -395,6 +669,31 @@ static int reuse_type(int fd, int opt, int *type, int *r)
     return 1;
 }
 
+/* macOS: under _DARWIN_C_SOURCE, SO_LINGER counts clock ticks, not seconds;
+ * SO_LINGER_SEC counts seconds, and the kernel keeps seconds * hz (100) in
+ * a short so_linger (XNU bsd/kern/uipc_socket.c, sosetoptlock): 327 s is
+ * the most it can hold, so longer lingers are cut to that. */
+#ifdef SO_LINGER_SEC
+#  define LINGER_NAME SO_LINGER_SEC
+#  define LINGER_MAX 327
+#else
+#  define LINGER_NAME SO_LINGER
+#  define LINGER_MAX INT_MAX
+#endif
+
+/* Timeouts read back as set: the kernel keeps clock ticks (Linux rounds 1 ms
+ * up to 1000/HZ, and 1 read back as 4), so xsock remembers the value it set
+ * and gives it back while the kernel's value is still that value rounded
+ * up to a tick (at most 10 ms more: HZ >= 100); a timeout changed outside
+ * xsock, or a reused number, reads as the kernel has it. 0 = not known. */
+
+static int timeo_readback(int fd, int which, int kernel_ms)
+{
+    unsigned v = (unsigned)fd < FD_TABLE_SIZE ? timeo_set[which][fd] : 0u;
+    int set = (int)v - 1;
+    return v != 0 && kernel_ms >= set && kernel_ms - set <= 10 ? set : kernel_ms;
+}
+
 /* level/name of the plain int options; 0 for the others. */
 static int int_option(int opt, int *level, int *name)
 {
@@ -409,25 +708,6 @@ static int int_option(int opt, int *level, int *name)
     }
 }
 
-int xsock__sys_set_option(xsock_t s, int opt, int value)
-{
-    int level, name, type, r;
-    if (reuse_type(s, opt, &type, &r)) return r < 0 ? r : set_reuse(s, opt, value, type);
-    if (int_option(opt, &level, &name)) return setopt_int(s, level, name, value);
-    if (opt == XSOCK_OPT_RCVTIMEO || opt == XSOCK_OPT_SNDTIMEO) {
-        struct timeval tv;
-        tv.tv_sec = value / 1000;
-        tv.tv_usec = (value % 1000) * 1000;
-        name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
-        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, name, &tv, sizeof tv) == 0 ? 0 : xsock__sys_error();
-    } else { /* XSOCK_OPT_LINGER */
-        struct linger l;
-        l.l_onoff = value >= 0;
-        l.l_linger = value >= 0 ? value : 0;
-        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
-    }
-}
-
 /* An option that does not apply to this kind of socket (V6ONLY on IPv4):
  * Linux's getsockopt says EOPNOTSUPP where its setsockopt says ENOPROTOOPT;
  * give XSOCK_EINVAL for both, as the Windows backend does. */
@@ -435,6 +715,29 @@ static int option_error(void)
 {
     int r = xsock__sys_error();
     return r == XSOCK_ENOTSUP ? XSOCK_EINVAL : r;
+}
+
+int xsock__sys_set_option(xsock_t s, int opt, int value)
+{
+    int level, name, type, r;
+    if (reuse_type(s, opt, &type, &r)) return r < 0 ? r : set_reuse(s, opt, value, type);
+    /* option_error: one code for set and get (NODELAY on AF_UNIX: EOPNOTSUPP). */
+    if (int_option(opt, &level, &name)) return setopt_int(s, level, name, value) == 0 ? 0 : option_error();
+    if (opt == XSOCK_OPT_RCVTIMEO || opt == XSOCK_OPT_SNDTIMEO) {
+        struct timeval tv;
+        tv.tv_sec = value / 1000;
+        tv.tv_usec = (value % 1000) * 1000;
+        name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
+        if (XSOCK__OS(setsockopt)(s, SOL_SOCKET, name, &tv, sizeof tv) != 0) return xsock__sys_error();
+        if ((unsigned)s < FD_TABLE_SIZE) timeo_set[opt == XSOCK_OPT_RCVTIMEO][s] = (unsigned)value + 1u;
+        return 0;
+    } else { /* XSOCK_OPT_LINGER */
+        struct linger l;
+        l.l_onoff = value >= 0;
+        l.l_linger = value >= 0 ? value : 0;
+        if (l.l_linger > LINGER_MAX) l.l_linger = LINGER_MAX;
+        return XSOCK__OS(setsockopt)(s, SOL_SOCKET, LINGER_NAME, &l, sizeof l) == 0 ? 0 : xsock__sys_error();
+    }
 }
 
 int xsock__sys_get_option(xsock_t s, int opt, int *value)
@@ -460,13 +763,12 @@ int xsock__sys_get_option(xsock_t s, int opt, int *value)
         len = sizeof tv;
         name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
         if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, name, &tv, &len) != 0) return xsock__sys_error();
-        /* The kernel keeps ticks: round back to the millisecond it was given. */
-        *value = (int)(tv.tv_sec * 1000 + (tv.tv_usec + 500) / 1000);
+        *value = timeo_readback(s, opt == XSOCK_OPT_RCVTIMEO, (int)(tv.tv_sec * 1000 + (tv.tv_usec + 500) / 1000));
         return 0;
     } else { /* XSOCK_OPT_LINGER */
         struct linger l;
         len = sizeof l;
-        if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_LINGER, &l, &len) != 0) return xsock__sys_error();
+        if (XSOCK__OS(getsockopt)(s, SOL_SOCKET, LINGER_NAME, &l, &len) != 0) return xsock__sys_error();
         *value = l.l_onoff ? l.l_linger : -1;
         return 0;
     }
@@ -486,6 +788,8 @@ int xsock__sys_socketpair(xsock_t pair[2])
         XSOCK__OS(close)(fds[0]);
         return close_keep_error(fds[1], r);
     }
+    fd_reset(fds[0], FD_KNOWN | FD_STREAM);
+    fd_reset(fds[1], FD_KNOWN | FD_STREAM);
     pair[0] = fds[0];
     pair[1] = fds[1];
     return 0;
