@@ -938,7 +938,7 @@ TEST(raw_close_forked_reused_number)
  * remove used to crash on an empty table, or delete the wake from the set. */
 TEST(own_handles_refused)
 {
-    xsock_t before, after, h;
+    xsock_t before, after, lo, hi, h;
     xsock_poller *p;
     xsock_event ev[4];
     long long t0, took;
@@ -951,7 +951,9 @@ TEST(own_handles_refused)
     CHECK_OK(xsock_open(&before, XSOCK_INET, XSOCK_DGRAM));
     p = make();
     CHECK_OK(xsock_open(&after, XSOCK_INET, XSOCK_DGRAM));
-    for (h = before + step; h < after && tried < 64; h += step, tried++) {
+    lo = before < after ? before : after; /* Windows hands out no order */
+    hi = before < after ? after : before;
+    for (h = lo + step; h < hi && tried < 64; h += step, tried++) {
         r = xsock_poller_modify(p, h, PIN, NULL);
         CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
         r = xsock_poller_remove(p, h);
@@ -962,7 +964,9 @@ TEST(own_handles_refused)
         CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
     }
     printf("%d handles of the poller's own tried\n", tried);
-    CHECK(tried > 0);
+#ifndef _WIN32
+    CHECK(tried > 0); /* POSIX gives the lowest free numbers: the poller's are between */
+#endif
     /* The wake still works, and is still the only thing that ends a wait. */
     CHECK_OK(xsock_poller_wake(p));
     t0 = tu_now_ms();
