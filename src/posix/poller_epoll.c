@@ -28,12 +28,12 @@
 
 #define BATCH_MAX 1024 /* events taken from the kernel per wait, at most */
 
-#define WAKE_ID UINT64_MAX /* the eventfd's data.u64: no (generation, fd) is */
+#define WAKE_ID UINT64_MAX /* the eventfd's data.u64: no generation << 32 | fd is */
 
 typedef struct ep_watch {
     void *udata;
-    int events;   /* 0: not added */
-    uint32_t gen; /* in the registration's data.u64, above the fd */
+    uint64_t id; /* the registration's data.u64: generation << 32 | fd; 0: not added */
+    int events;
 } ep_watch;
 
 typedef struct epoller {
@@ -56,7 +56,13 @@ static uint32_t to_native(int events)
            ((events & XSOCK_POLLOUT) ? EPOLLOUT : 0u);
 }
 
-static short from_native(uint32_t e, int watched)
+/* The kernel's bits are xsock's (checked below), so an event with no error
+ * or hang-up needs no translation: the common case costs one test. */
+typedef char xsock__same_bits[(EPOLLIN == XSOCK_POLLIN && EPOLLOUT == XSOCK_POLLOUT &&
+                               EPOLLERR == XSOCK_POLLERR && EPOLLHUP == XSOCK_POLLHUP) ? 1 : -1];
+#define SLOW_BITS ((uint32_t)(EPOLLERR | EPOLLHUP | EPOLLRDHUP))
+
+static XSOCK__NOINLINE short from_native(uint32_t e, int watched)
 {
     short r = 0;
     if (e & EPOLLIN) r |= XSOCK_POLLIN;
@@ -66,19 +72,19 @@ static short from_native(uint32_t e, int watched)
     return r;
 }
 
-static int ctl(epoller *ep, int op, int fd, int events, uint32_t gen)
+static int ctl(epoller *ep, int op, int fd, int events, uint64_t id)
 {
     struct epoll_event ev;
     memset(&ev, 0, sizeof ev);
     ev.events = to_native(events);
-    ev.data.u64 = (uint64_t)gen << 32 | (uint32_t)fd;
+    ev.data.u64 = id;
     return XSOCK__OS(epoll_ctl)(ep->ep, op, fd, &ev);
 }
 
 /* fd's entry if fd is added, else NULL: any number is safe here. */
 static ep_watch *added(const epoller *ep, int fd)
 {
-    return (size_t)fd < ep->cap && ep->tab[fd].events != 0 ? &ep->tab[fd] : NULL;
+    return (size_t)fd < ep->cap && ep->tab[fd].id != 0 ? &ep->tab[fd] : NULL;
 }
 
 /* EEXIST and ENOENT are the caller's mix-ups, XSOCK_EINVAL on every backend. */
@@ -92,17 +98,18 @@ static int ep_add(xsock_poller *p, int fd, int events, void *udata)
 {
     epoller *ep = (epoller *)p;
     void *t = ep->tab;
-    uint32_t gen = ep->gen + 1;
+    uint32_t gen = ep->gen == UINT32_MAX ? 1 : ep->gen + 1; /* never 0: id 0 is "not added" */
+    uint64_t id = (uint64_t)gen << 32 | (uint32_t)fd;
     int r;
     if (fd == ep->wake || fd == ep->ep) return xsock__fail(XSOCK_EINVAL, EINVAL); /* ours */
     r = xsock__poller_table_fit(&t, &ep->cap, sizeof *ep->tab, fd);
     ep->tab = (ep_watch *)t;
     if (r < 0) return r;
-    if (ctl(ep, EPOLL_CTL_ADD, fd, events, gen) != 0) return ctl_error();
+    if (ctl(ep, EPOLL_CTL_ADD, fd, events, id) != 0) return ctl_error();
     ep->gen = gen;
     ep->tab[fd].udata = udata;
     ep->tab[fd].events = events;
-    ep->tab[fd].gen = gen;
+    ep->tab[fd].id = id;
     return 0;
 }
 
@@ -111,9 +118,9 @@ static int ep_modify(xsock_poller *p, int fd, int events, void *udata)
     epoller *ep = (epoller *)p;
     ep_watch *w = added(ep, fd);
     if (w == NULL) return xsock__fail(XSOCK_EINVAL, ENOENT);
-    if (ctl(ep, EPOLL_CTL_MOD, fd, events, w->gen) != 0) {
+    if (ctl(ep, EPOLL_CTL_MOD, fd, events, w->id) != 0) {
         int e = errno;
-        if (e == EBADF || e == ENOENT) w->events = 0; /* closed behind our back */
+        if (e == EBADF || e == ENOENT) w->id = 0; /* closed behind our back */
         errno = e;
         return ctl_error();
     }
@@ -130,7 +137,7 @@ static int ep_remove(xsock_poller *p, int fd)
     if (w == NULL) return xsock__fail(XSOCK_EINVAL, ENOENT);
     if (ctl(ep, EPOLL_CTL_DEL, fd, 0, 0) != 0) r = ctl_error();
     w->udata = NULL; /* whatever the kernel said, fd is not ours now */
-    w->events = 0;
+    w->id = 0;
     return r;
 }
 
@@ -144,7 +151,7 @@ static void ep_forget(xsock_poller *p, int fd)
     if (w == NULL) return;
     if (ep->pid == getpid()) ctl(ep, EPOLL_CTL_DEL, fd, 0, 0);
     w->udata = NULL;
-    w->events = 0;
+    w->id = 0;
 }
 
 /* Asks the kernel for at most max events, never more: level-triggered, it
@@ -170,21 +177,30 @@ static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
         while ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, left)) < 0 && errno == EINTR)
             left = xsock__posix_left_ms(timeout_ms, start);
         if (n < 0) return xsock__sys_error();
+        /* Locals, so that the stores to evs need not reload them. */
+        const struct epoll_event *b = ep->buf;
+        const ep_watch *tab = ep->tab;
+        xsock_event *ev = evs;
         for (i = 0; i < n; i++) {
-            uint64_t id = ep->buf[i].data.u64, count;
-            int fd = (int)(uint32_t)id;
-            ep_watch *w;
+            uint64_t id = b[i].data.u64, count;
+            uint32_t e = b[i].events;
+            const ep_watch *w;
             if (id == WAKE_ID) {
                 if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
                 woken = 1;
                 continue;
             }
-            if ((w = added(ep, fd)) == NULL || w->gen != (uint32_t)(id >> 32)) continue; /* closed */
-            evs[out].sock = fd;
-            evs[out].events = from_native(ep->buf[i].events, w->events);
-            evs[out].udata = w->udata;
-            out++;
+            /* In bounds: every id was made for an fd the table fit, and the
+             * table never shrinks. Another id there: a socket closed by
+             * other means that a child still holds (or its number reused). */
+            w = &tab[(uint32_t)id];
+            if (w->id != id) continue;
+            ev->sock = (xsock_t)(uint32_t)id;
+            ev->events = (e & SLOW_BITS) ? from_native(e, w->events) : (short)(e & (EPOLLIN | EPOLLOUT));
+            ev->udata = w->udata;
+            ev++;
         }
+        out = (int)(ev - evs);
     } while (out == 0 && !woken && n > 0 && left != 0);
     return out;
 }
