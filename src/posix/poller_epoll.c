@@ -180,6 +180,7 @@ static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
         /* Locals, so that the stores to evs need not reload them. */
         const struct epoll_event *b = ep->buf;
         const ep_watch *tab = ep->tab;
+        size_t cap = ep->cap;
         xsock_event *ev = evs;
         for (i = 0; i < n; i++) {
             uint64_t id = b[i].data.u64, count;
@@ -190,11 +191,11 @@ static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
                 woken = 1;
                 continue;
             }
-            /* In bounds: every id was made for an fd the table fit, and the
-             * table never shrinks. Another id there: a socket closed by
-             * other means that a child still holds (or its number reused). */
-            w = &tab[(uint32_t)id];
-            if (w->id != id) continue;
+            /* Out of bounds only in a forked child, whose table is a copy
+             * while the set is the parent's; another id there: a socket
+             * closed by other means that a child still holds (or its
+             * number reused). */
+            if ((uint32_t)id >= cap || (w = &tab[(uint32_t)id])->id != id) continue;
             ev->sock = (xsock_t)(uint32_t)id;
             ev->events = (e & SLOW_BITS) ? from_native(e, w->events) : (short)(e & (EPOLLIN | EPOLLOUT));
             ev->udata = w->udata;
