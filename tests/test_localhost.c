@@ -134,4 +134,26 @@ TEST(any6_is_dual_stack)
     CHECK_OK(xsock_close(l));
 }
 
-XTEST_MAIN(XTEST(localhost_listens_on_ipv4) XTEST(hosts_lists_ipv6_first) XTEST(any6_is_dual_stack))
+/* "::" on a port whose IPv4 side is taken: the dual-stack bind fails with
+ * XSOCK_EADDRINUSE, and that is the answer, not a quiet IPv6-only listener
+ * that IPv4 clients would never reach. */
+TEST(any6_port_in_use)
+{
+    xsock_t l4, l6 = XSOCK_INVALID;
+    int fam, port, r;
+    CHECK_OK(xsock_tcp_listen(&l4, "0.0.0.0", 0, 8));
+    port = port_of(l4, &fam);
+    r = xsock_tcp_listen(&l6, "::", port, 8);
+    if (r == XSOCK_EAFNOSUPPORT || r == XSOCK_EADDRNOTAVAIL) {
+        printf("skipped: no IPv6 here (%s)\n", xsock_err_name(r));
+    } else {
+        printf("\"::\" on a taken IPv4 port: %s\n", r == 0 ? "ok" : xsock_err_name(r));
+        CHECK_ERR(r, XSOCK_EADDRINUSE);
+        CHECK(l6 == XSOCK_INVALID);
+    }
+    reach(l4, "127.0.0.1", port);
+    CHECK_OK(xsock_close(l4));
+}
+
+XTEST_MAIN(XTEST(localhost_listens_on_ipv4) XTEST(hosts_lists_ipv6_first) XTEST(any6_is_dual_stack)
+               XTEST(any6_port_in_use))

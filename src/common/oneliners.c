@@ -114,7 +114,12 @@ static int bind_host(xsock_t *out, const char *host, int port, int type)
     for (v4 = 1; v4 >= 0; v4--) {
         for (i = 0; i < n; i++) {
             if ((xsock_addr_family(&addrs[i]) == XSOCK_INET) != v4) continue;
-            if (is_any6(&addrs[i]) && open_bound(out, &addrs[i], type, 0) == 0) return 0;
+            if (is_any6(&addrs[i])) {
+                if ((r = open_bound(out, &addrs[i], type, 0)) == 0) return 0;
+                /* The port's answer, not the lack of dual-stack sockets:
+                 * never fall back to an IPv6-only listener then. */
+                if (r == XSOCK_EADDRINUSE || r == XSOCK_EACCES) continue;
+            }
             if ((r = open_bound(out, &addrs[i], type, -1)) == 0) return 0;
         }
     }
