@@ -951,9 +951,18 @@ TEST(own_handles_refused)
     CHECK_OK(xsock_open(&before, XSOCK_INET, XSOCK_DGRAM));
     p = make();
     CHECK_OK(xsock_open(&after, XSOCK_INET, XSOCK_DGRAM));
-    lo = before < after ? before : after; /* Windows hands out no order */
+#ifdef _WIN32
+    /* Windows hands out handles in no order: try every small one. In this
+     * process the only sockets are before, after and the poller's own. */
+    (void)lo, (void)hi;
+    for (h = step; h < 0x10000; h += step) {
+        if (h == before || h == after) continue;
+        tried++;
+#else
+    lo = before < after ? before : after;
     hi = before < after ? after : before;
     for (h = lo + step; h < hi && tried < 64; h += step, tried++) {
+#endif
         r = xsock_poller_modify(p, h, PIN, NULL);
         CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
         r = xsock_poller_remove(p, h);
@@ -963,7 +972,7 @@ TEST(own_handles_refused)
         r = xsock_poller_modify(p, h, POUT, NULL);
         CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
     }
-    printf("%d handles of the poller's own tried\n", tried);
+    printf("%d handles tried\n", tried);
 #ifndef _WIN32
     CHECK(tried > 0); /* POSIX gives the lowest free numbers: the poller's are between */
 #endif
