@@ -407,12 +407,23 @@ XSOCK_API int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
  *
  * Threads: xsock_poller_wake may be called from any thread at any time; the
  * other calls on one poller must not overlap each other (make them from the
- * thread that waits, or serialize them yourself).
+ * thread that waits, or serialize them yourself). xsock_close of a socket
+ * that is added counts as such a call on each poller it is added to.
  *
- * Remove a socket before you close it. Closing one that is still added never
- * crashes the poller: it drops the socket from its set by itself (by the next
- * wait at the latest), but until then a new socket given the same handle may
- * be taken for the old one. */
+ * xsock_close takes a socket out of every poller it is added to before
+ * closing it: no wait reports it again, also when a forked child or a copy
+ * still holds it, and a new socket given the same handle is a new socket
+ * (its own udata). A forked child's xsock_close leaves its parent's pollers
+ * alone. A socket closed by other means (close(2), closesocket) is dropped
+ * by the next wait where the OS can tell, never reported with a newer
+ * socket's udata on epoll, but one a child still holds may be reported
+ * until its handle is reused, and poll() and select() may take a socket
+ * that reuses its handle before the next wait for the old one: close with
+ * xsock_close.
+ *
+ * A poller's own handles (its wake descriptor, its epoll or kqueue
+ * descriptor) are never the user's: add, modify and remove refuse them with
+ * XSOCK_EINVAL. */
 typedef struct xsock_poller xsock_poller;
 
 typedef struct xsock_event {
@@ -440,7 +451,8 @@ XSOCK_API int xsock_poller_remove(xsock_poller *p, xsock_t s);
  * timeout_ms passes (< 0: forever; 0: only looks; signals do not cut it
  * short). Stores at most max events, one per socket, and returns how many:
  * 0 after a timeout or a wake. When more sockets are ready than max, the
- * following waits take their turn with the others. An event that an earlier
+ * following waits take their turn with the others: with n ready and none
+ * read, every one comes within n / max waits (rounded up). An event that an earlier
  * one of the same batch made stale (its socket removed) is yours to skip.
  * XSOCK_EINVAL: p or evs NULL, or max <= 0. */
 XSOCK_API int xsock_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms);
@@ -455,15 +467,18 @@ XSOCK_API const char *xsock_poller_backend(const xsock_poller *p);
 
 /* ---- one-liners for the tutorial flows ---------------------------------- */
 /* A listening TCP socket. host NULL: every interface, dual-stack (:: with
- * v6-only off) where the OS has IPv6, else 0.0.0.0. port 0 picks a free one
- * (read it with xsock_local_addr). backlog < 0: the OS maximum.
+ * v6-only off) where the OS has IPv6, else 0.0.0.0; "::" is dual-stack the
+ * same way. A name that resolves to both families ("localhost") listens on
+ * its IPv4 address, where clients look first (its IPv6 ones only if no IPv4
+ * one can be bound). port 0 picks a free one (read it with
+ * xsock_local_addr). backlog < 0: the OS maximum.
  * Bad input: XSOCK_EINVAL: out NULL, host "", port outside 0..65535;
  * XSOCK_ENOTFOUND: host no name (as for xsock_addr_resolve). */
 XSOCK_API int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog);
 /* Resolves host and tries every address in turn, each with timeout_ms.
  * Bad input: as xsock_tcp_listen, and XSOCK_EINVAL: host NULL. */
 XSOCK_API int xsock_tcp_connect(xsock_t *out, const char *host, int port, int timeout_ms);
-/* A bound UDP socket; host NULL as for xsock_tcp_listen.
+/* A bound UDP socket; host NULL, "::" and names as for xsock_tcp_listen.
  * Bad input: as xsock_tcp_listen. */
 XSOCK_API int xsock_udp_bind(xsock_t *out, const char *host, int port);
 

@@ -166,6 +166,15 @@ int xsock__sys_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeo
 int xsock__sys_poller_wake(xsock_poller *p);
 void xsock__sys_poller_destroy(xsock_poller *p);
 const char *xsock__sys_poller_backend(const xsock_poller *p);
+/* s is about to be closed by xsock_close: p stops watching it, quietly (no
+ * error recorded); only called for an s that p's add accepted. */
+void xsock__sys_poller_forget(xsock_poller *p, xsock_t s);
+/* Takes (on 1) or releases (on 0) the one lock of src/common/poller.c's
+ * registry of which poller holds which socket. */
+void xsock__sys_poller_lock(int on);
+/* src/common/poller.c: takes s out of every poller it is added to; called
+ * by xsock_close before the OS closes s. */
+void xsock__poller_forget(xsock_t s);
 
 #ifndef _WIN32
 /* POSIX has several backends behind one struct: each backend's poller
@@ -175,6 +184,7 @@ struct xsock__poller_ops {
     int (*add)(xsock_poller *p, int fd, int events, void *udata);
     int (*modify)(xsock_poller *p, int fd, int events, void *udata);
     int (*remove)(xsock_poller *p, int fd);
+    void (*forget)(xsock_poller *p, int fd);
     int (*wait)(xsock_poller *p, xsock_event *evs, int max, int timeout_ms);
     int (*wake)(xsock_poller *p);
     void (*destroy)(xsock_poller *p);

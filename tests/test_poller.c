@@ -5,8 +5,11 @@
 #include "testutil.h"
 
 #ifndef _WIN32
+#  include <signal.h>
 #  include <stdlib.h>
 #  include <sys/resource.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
 #endif
 
 #define PIN XSOCK_POLLIN
@@ -583,9 +586,420 @@ TEST(two_pollers)
     CHECK_OK(xsock_close(pair[1]));
 }
 
+
+/* ---- fair waits ------------------------------------------------------------
+ * n UDP sockets bound on loopback, all writable, watched for XSOCK_POLLOUT;
+ * waits of max events each, nobody writes: every socket must come within
+ * ceil(n / max) waits, the round-robin every backend promises. epoll and
+ * kqueue used to ask the kernel for max + 1 and drop the last one, which
+ * the kernel had already moved to the back of its ready list: with n =
+ * max + 1 the same socket was dropped on every wait. */
+static void fair(int n, int max)
+{
+    xsock_poller *p = make();
+    xsock_t *s = (xsock_t *)calloc((size_t)n, sizeof *s);
+    int *seen = (int *)calloc((size_t)n, sizeof *seen);
+    xsock_event *ev = (xsock_event *)calloc((size_t)max, sizeof *ev);
+    int i, k, got, distinct = 0, waits = (n + max - 1) / max;
+    CHECK(s != NULL && seen != NULL && ev != NULL);
+    for (i = 0; i < n; i++) {
+        CHECK_OK(xsock_udp_bind(&s[i], "127.0.0.1", 0));
+        CHECK_OK(xsock_poller_add(p, s[i], POUT, &s[i]));
+    }
+    for (k = 0; k < waits; k++) {
+        got = (int)CHECK_OK(xsock_poller_wait(p, ev, max, 10000));
+        CHECK_EQ(got, max < n ? max : n);
+        for (i = 0; i < got; i++) {
+            int j = (int)((xsock_t *)ev[i].udata - s);
+            CHECK(j >= 0 && j < n);
+            CHECK(ev[i].sock == s[j]);
+            CHECK_EQ(ev[i].events, POUT);
+            if (seen[j]++ == 0) distinct++;
+        }
+    }
+    if (distinct != n) XTEST_FAIL("%d waits of %d reached %d of %d ready sockets", waits, max, distinct, n);
+    printf("%d ready, max %d: all reached in %d waits\n", n, max, waits);
+    xsock_poller_destroy(p);
+    for (i = 0; i < n; i++) CHECK_OK(xsock_close(s[i]));
+    free(s);
+    free(seen);
+    free(ev);
+}
+
+TEST(fair_2_ready_max_1)
+{
+    fair(2, 1);
+}
+
+TEST(fair_3_ready_max_2)
+{
+    fair(3, 2);
+}
+
+TEST(fair_5_ready_max_4)
+{
+    fair(5, 4);
+}
+
+TEST(fair_1000_writable_max_64)
+{
+#ifndef _WIN32
+    struct rlimit rl; /* 1,000 sockets and the suite's own */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1100 && rl.rlim_max >= 1100) {
+        rl.rlim_cur = 1100;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+#endif
+    fair(1000, 64); /* 16 waits */
+}
+
+/* ---- closed while added ----------------------------------------------------
+ * xsock_close takes a socket out of every poller it is in: no wait reports
+ * it afterwards, and a new socket given the same handle is a new socket
+ * (its own udata, no EINVAL at add). */
+
+/* Three waits without an event of the closed socket (whose udata is gone). */
+static void never_again(xsock_poller *p, const void *gone_udata)
+{
+    xsock_event ev[8];
+    int k, i, n;
+    for (k = 0; k < 3; k++) {
+        n = (int)CHECK_OK(xsock_poller_wait(p, ev, 8, 50));
+        for (i = 0; i < n; i++)
+            if (ev[i].udata == gone_udata) XTEST_FAIL("wait %d reported the closed socket", k);
+    }
+}
+
+/* b (fresh, perhaps with a's old handle) is added and reported with its
+ * own udata only. */
+static void new_socket_is_new(xsock_poller *p, xsock_t old, const void *gone_udata)
+{
+    xsock_t b[2];
+    xsock_event ev[8];
+    int tag, k, n;
+    CHECK_OK(xsock_socketpair(b));
+    printf("old handle %s by the new socket\n", b[0] == old || b[1] == old ? "reused" : "not reused");
+    CHECK_OK(xsock_poller_add(p, b[0], PIN, &tag));
+    CHECK_EQ(xsock_send(b[1], "b", 1), 1);
+    for (k = 0; k < 3; k++) {
+        n = (int)CHECK_OK(xsock_poller_wait(p, ev, 8, 5000));
+        CHECK_EQ(n, 1);
+        CHECK(ev[0].udata != gone_udata);
+        CHECK(ev[0].sock == b[0]);
+        CHECK(ev[0].udata == &tag);
+        CHECK_EQ(ev[0].events, PIN);
+    }
+    CHECK_OK(xsock_poller_remove(p, b[0]));
+    CHECK_OK(xsock_close(b[0]));
+    CHECK_OK(xsock_close(b[1]));
+}
+
+/* In two pollers, readable, closed without remove: gone from both. */
+TEST(close_removes_from_every_poller)
+{
+    xsock_poller *p = make(), *q = make();
+    xsock_t a[2];
+    int ua, r;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+    CHECK_OK(xsock_poller_add(q, a[0], PIN, &ua));
+    CHECK_EQ(xsock_send(a[1], "a", 1), 1);
+    CHECK_EQ(wait_only(p, a[0], &ua, 5000), PIN);
+    CHECK_OK(xsock_close(a[0]));
+    never_again(p, &ua);
+    never_again(q, &ua);
+    /* Not added any more: modify and remove say so (the poll backend's
+     * modify used to answer 0 here). */
+    r = xsock_poller_modify(p, a[0], PIN, &ua);
+    CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+    CHECK_ERR(xsock_poller_remove(q, a[0]), XSOCK_EINVAL);
+    new_socket_is_new(p, a[0], &ua);
+    new_socket_is_new(q, a[0], &ua);
+    xsock_poller_destroy(p);
+    xsock_poller_destroy(q);
+    CHECK_OK(xsock_close(a[1]));
+}
+
+/* Right after the close, before any wait: modify says the socket is not
+ * added (the poll backend used to answer 0), and a new socket that got the
+ * same handle can be added (the poll backend used to say XSOCK_EINVAL) and
+ * comes with its own udata. */
+TEST(reused_handle_at_once)
+{
+    xsock_poller *p = make();
+    xsock_t a[2];
+    int ua, r;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+    CHECK_EQ(xsock_send(a[1], "a", 1), 1);
+    CHECK_OK(xsock_close(a[0]));
+    r = xsock_poller_modify(p, a[0], PIN, &ua);
+    CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+    new_socket_is_new(p, a[0], &ua);
+    never_again(p, &ua);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[1]));
+}
+
+/* A destroyed poller is forgotten: closing a socket it held touches
+ * nothing (ASan/valgrind would see a use after free). */
+TEST(close_after_destroy)
+{
+    xsock_poller *p = make();
+    xsock_t a[2];
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, NULL));
+    CHECK_OK(xsock_poller_add(p, a[1], PIN, NULL));
+    CHECK_OK(xsock_poller_remove(p, a[1]));
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[0]));
+    CHECK_OK(xsock_close(a[1]));
+}
+
+/* A child that keeps every descriptor open until the parent says so.
+ * Windows has no fork(): the tests below then run without the child, the
+ * plain close they also cover there (select's set is the library's own,
+ * held by no other process). */
+#ifdef _WIN32
+typedef int pid_t;
+static pid_t hold_in_child(int *release)
+{
+    *release = -1;
+    return 0;
+}
+
+static void release_child(pid_t pid, int release)
+{
+    (void)pid, (void)release;
+}
+
+/* No closesocket here without <winsock2.h>: xsock_close, hook and all. */
+static void raw_close(xsock_t s)
+{
+    CHECK_OK(xsock_close(s));
+}
+#else
+static void raw_close(xsock_t s)
+{
+    CHECK_EQ(close((int)s), 0);
+}
+
+static pid_t hold_in_child(int *release)
+{
+    int fds[2];
+    pid_t pid;
+    char c;
+    CHECK_EQ(pipe(fds), 0);
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(fds[1]);
+        alarm(60); /* bounded, whatever the parent does */
+        while (read(fds[0], &c, 1) < 0) {}
+        _exit(0);
+    }
+    close(fds[0]);
+    *release = fds[1];
+    return pid;
+}
+
+static void release_child(pid_t pid, int release)
+{
+    int status;
+    close(release);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+}
+#endif
+
+/* epoll watches the open file: with a forked child holding it, a socket
+ * closed while added used to stay in the set, reported on every wait with
+ * its old udata (a 100 % CPU loop, level-triggered), and could not be
+ * removed any more (EBADF). */
+TEST(closed_while_forked)
+{
+    xsock_poller *p = make();
+    xsock_t a[2];
+    int ua, release;
+    pid_t pid;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+    CHECK_EQ(xsock_send(a[1], "a", 1), 1);
+    CHECK_EQ(wait_only(p, a[0], &ua, 5000), PIN);
+    pid = hold_in_child(&release);
+    CHECK_OK(xsock_close(a[0]));
+    never_again(p, &ua);
+    new_socket_is_new(p, a[0], &ua);
+    release_child(pid, release);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[1]));
+}
+
+/* A forked child's xsock_close must not take the socket out of the
+ * parent's poller (an epoll set is shared with the child, not copied). */
+TEST(child_close_leaves_parent_set)
+{
+    xsock_poller *p = make();
+    xsock_t a[2];
+    int ua;
+#ifndef _WIN32
+    int status;
+    pid_t pid;
+#endif
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+#ifdef _WIN32
+    printf("no fork() on Windows: the set is in this process only\n");
+#else
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) _exit(xsock_close(a[0]) == 0 ? 0 : 1);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+#endif
+    CHECK_EQ(xsock_send(a[1], "a", 1), 1);
+    CHECK_EQ(wait_only(p, a[0], &ua, 5000), PIN);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[0]));
+    CHECK_OK(xsock_close(a[1]));
+}
+
+struct sender {
+    xsock_t s;
+    int delay_ms;
+};
+
+static void send_later(void *arg)
+{
+    struct sender *w = (struct sender *)arg;
+    xthread_sleep_ms(w->delay_ms);
+    CHECK_EQ(xsock_send(w->s, "s", 1), 1);
+}
+
+/* Closed by close(2), behind the library's back: a wait without timeout
+ * still waits for a real event (the poll backend used to return 0 at once,
+ * POLLNVAL counted as news). */
+TEST(raw_close_wait_forever)
+{
+    xsock_poller *p = make();
+    xsock_t a[2], b[2];
+    xsock_event ev[4];
+    struct sender w;
+    xthread t;
+    int ub, n;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_socketpair(b));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, NULL));
+    CHECK_OK(xsock_poller_add(p, b[0], PIN, &ub));
+    raw_close(a[0]);
+    w.s = b[1];
+    w.delay_ms = 200;
+    CHECK_EQ(xthread_start(&t, send_later, &w), 0);
+    n = (int)CHECK_OK(xsock_poller_wait(p, ev, 4, -1));
+    xthread_join(t);
+    CHECK_EQ(n, 1);
+    CHECK(ev[0].udata == &ub);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[1]));
+    CHECK_OK(xsock_close(b[0]));
+    CHECK_OK(xsock_close(b[1]));
+}
+
+/* Closed by close(2) while a child holds it (epoll keeps reporting that
+ * file, and nothing can remove it): a new socket on the same number is
+ * still reported with its own udata only, as the generation in each
+ * registration tells the two apart. poll() knows numbers only: there the
+ * old entry goes at the next wait (POLLNVAL), so one wait comes first. */
+TEST(raw_close_forked_reused_number)
+{
+    xsock_poller *p = make();
+    xsock_t a[2];
+    xsock_event ev[4];
+    int ua, release;
+    pid_t pid;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+    CHECK_EQ(xsock_send(a[1], "a", 1), 1);
+    pid = hold_in_child(&release);
+    raw_close(a[0]);
+    if (strcmp(xsock_poller_backend(p), "poll") == 0) {
+        CHECK_EQ(xsock_poller_wait(p, ev, 4, 0), 0);
+    }
+    new_socket_is_new(p, a[0], &ua);
+    release_child(pid, release);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[1]));
+}
+
+/* ---- the poller's own descriptors ------------------------------------------
+ * Every handle between two sockets opened around xsock_poller_create is
+ * the poller's own (its epoll/kqueue descriptor, wake eventfd, pipe or
+ * socketpair): a user call on one is refused (XSOCK_EINVAL, or XSOCK_EBADF
+ * for a number that is no socket) and never disturbs the wake. modify and
+ * remove used to crash on an empty table, or delete the wake from the set. */
+TEST(own_handles_refused)
+{
+    xsock_t before, after, lo, hi, h;
+    xsock_poller *p;
+    xsock_event ev[4];
+    long long t0, took;
+    int r, tried = 0;
+#ifdef _WIN32
+    const xsock_t step = 4; /* the low two bits of a handle are ignored */
+#else
+    const xsock_t step = 1;
+#endif
+    CHECK_OK(xsock_open(&before, XSOCK_INET, XSOCK_DGRAM));
+    p = make();
+    CHECK_OK(xsock_open(&after, XSOCK_INET, XSOCK_DGRAM));
+#ifdef _WIN32
+    /* Windows hands out handles in no order: try every small one. In this
+     * process the only sockets are before, after and the poller's own. */
+    (void)lo, (void)hi;
+    for (h = step; h < 0x10000; h += step) {
+        if (h == before || h == after) continue;
+        tried++;
+#else
+    lo = before < after ? before : after;
+    hi = before < after ? after : before;
+    for (h = lo + step; h < hi && tried < 64; h += step, tried++) {
+#endif
+        r = xsock_poller_modify(p, h, PIN, NULL);
+        CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+        r = xsock_poller_remove(p, h);
+        CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+        r = xsock_poller_add(p, h, PIN, NULL);
+        CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+        r = xsock_poller_modify(p, h, POUT, NULL);
+        CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+    }
+    printf("%d handles tried\n", tried);
+#ifndef _WIN32
+    CHECK(tried > 0); /* POSIX gives the lowest free numbers: the poller's are between */
+#endif
+    /* The wake still works, and is still the only thing that ends a wait. */
+    CHECK_OK(xsock_poller_wake(p));
+    t0 = tu_now_ms();
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, 20000), 0);
+    took = tu_now_ms() - t0;
+    if (took >= 10000) XTEST_FAIL("the wake was lost: a wait took %lld ms", took);
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, 0), 0);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(before));
+    CHECK_OK(xsock_close(after));
+}
+
+
 XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_missing)
                XTEST(readable) XTEST(writable_modify) XTEST(listener_and_udp)
                    XTEST(wake_other_thread) XTEST(wake_before_wait) XTEST(timeout)
                        XTEST(peer_close) XTEST(peer_reset) XTEST(failed_connect)
                            XTEST(many_sockets) XTEST(max_smaller_than_ready)
-                               XTEST(closed_without_remove) XTEST(two_pollers))
+                               XTEST(closed_without_remove) XTEST(two_pollers)
+                                   XTEST(fair_2_ready_max_1) XTEST(fair_3_ready_max_2)
+                                       XTEST(fair_5_ready_max_4) XTEST(fair_1000_writable_max_64)
+                                           XTEST(close_removes_from_every_poller)
+                                               XTEST(reused_handle_at_once) XTEST(close_after_destroy) XTEST(closed_while_forked)
+                                                   XTEST(child_close_leaves_parent_set)
+                                                   XTEST(raw_close_wait_forever)
+                                                   XTEST(raw_close_forked_reused_number)
+                                                   XTEST(own_handles_refused))

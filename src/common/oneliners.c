@@ -87,15 +87,42 @@ static int bind_any(xsock_t *out, int port, int type)
     return r;
 }
 
+/* "::" itself (any IPv6 address): the caller asked for every interface. */
+static int is_any6(const xsock_addr *a)
+{
+    static const unsigned char zero[16];
+    const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)(const void *)a->storage.bytes;
+    return xsock_addr_family(a) == XSOCK_INET6 && memcmp(&a6->sin6_addr, zero, sizeof zero) == 0;
+}
+
+/* A name that resolves to both families listens on its IPv4 address, tried
+ * first: clients dial 127.0.0.1 for "localhost" far more often than ::1,
+ * and glibc puts ::1 first whenever the hosts file lists it (RFC 6724
+ * sorting), where a v6-only listener refuses every IPv4 client. IPv6 comes
+ * after, for names with no usable IPv4 address.
+ * An explicit "::" is dual-stack, as host NULL is (Go's net.Listen does
+ * the same for a literal unspecified address: favoriteAddrFamily in
+ * src/net/ipsock_posix.go); where the OS has no dual-stack sockets
+ * (OpenBSD) it stays IPv6 only. */
 static int bind_host(xsock_t *out, const char *host, int port, int type)
 {
     xsock_addr addrs[XSOCK__MAX_TRIES];
-    int n, i, r = XSOCK_ENOTFOUND;
+    int n, i, v4, r = XSOCK_ENOTFOUND;
     if (host == NULL) return bind_any(out, port, type);
     n = xsock_addr_resolve(host, port, 0, addrs, XSOCK__MAX_TRIES);
     if (n < 0) return n;
-    for (i = 0; i < n; i++)
-        if ((r = open_bound(out, &addrs[i], type, -1)) == 0) return 0;
+    for (v4 = 1; v4 >= 0; v4--) {
+        for (i = 0; i < n; i++) {
+            if ((xsock_addr_family(&addrs[i]) == XSOCK_INET) != v4) continue;
+            if (is_any6(&addrs[i])) {
+                if ((r = open_bound(out, &addrs[i], type, 0)) == 0) return 0;
+                /* The port's answer, not the lack of dual-stack sockets:
+                 * never fall back to an IPv6-only listener then. */
+                if (r == XSOCK_EADDRINUSE || r == XSOCK_EACCES) continue;
+            }
+            if ((r = open_bound(out, &addrs[i], type, -1)) == 0) return 0;
+        }
+    }
     return r;
 }
 

@@ -24,9 +24,12 @@ int xsock_open(xsock_t *out, int family, int type)
     return xsock__sys_open(out, af, type);
 }
 
+/* Out of every poller first: once the number is closed, no backend can
+ * take it out any more (src/common/poller.c says why). */
 int xsock_close(xsock_t s)
 {
     CHECK_SOCK(s);
+    xsock__poller_forget(s);
     return xsock__sys_close(s);
 }
 

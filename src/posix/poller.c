@@ -10,6 +10,7 @@
 #include "posix/posix.h"
 #ifndef _WIN32
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,26 @@ int xsock__sys_poller_remove(xsock_poller *p, xsock_t s)
 {
     CHECK_FD(s);
     return p->ops->remove(p, s);
+}
+
+void xsock__sys_poller_forget(xsock_poller *p, xsock_t s)
+{
+    int saved = errno; /* xsock_close reports its own close only */
+    p->ops->forget(p, s);
+    errno = saved;
+}
+
+/* A static mutex needs no start-up and no clean-up; it is in libc itself
+ * on glibc 2.34 and later, macOS and the BSDs (older glibc has stubs there
+ * that become real once libpthread is loaded). */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void xsock__sys_poller_lock(int on)
+{
+    if (on)
+        pthread_mutex_lock(&registry_lock);
+    else
+        pthread_mutex_unlock(&registry_lock);
 }
 
 int xsock__sys_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)

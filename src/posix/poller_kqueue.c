@@ -5,9 +5,21 @@
  * XSOCK_POLLIN, EVFILT_WRITE for XSOCK_POLLOUT, one kevent each, which a
  * wait merges back into one event per socket. Whether a socket is added is
  * kept in a table indexed by fd (with its udata), as kqueue cannot say.
- * The kernel drops a closed socket's filters without telling; the table
- * learns it on the next add or modify of that fd (see is_stale).
- * A kqueue is not inherited by a forked child. */
+ * The kernel drops a closed socket's filters without telling ("Calling
+ * close() on a file descriptor will remove any kevents that reference the
+ * descriptor", kqueue(2) on FreeBSD and macOS; knote_fdclose() in FreeBSD's
+ * sys/kern/kern_event.c and XNU's bsd/kern/kern_event.c). xsock_close takes
+ * the socket out first anyway (kq_forget), so the table never outlives it;
+ * after a close by other means the table learns it on the next add or
+ * modify of that fd (see is_stale). Filters belong to the number in this
+ * process: a kqueue is not inherited by a forked child (kqueue(2)), and a
+ * child's copy of a socket keeps nothing reported here, so a generation in
+ * udata, which epoll needs, would add nothing. A kevent for a number the
+ * table does not hold (left by a race or by a close by other means) is
+ * deleted when a wait meets it, not skipped on every wait.
+ *
+ * Checked here only as far as it compiles (tests/compat/sys/event.h, the
+ * compat.darwin_syntax test); the behaviour above is from the sources. */
 #include "posix/posix.h"
 #ifndef _WIN32
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
@@ -77,7 +89,9 @@ static int kq_add(xsock_poller *p, int fd, int events, void *udata)
     kqpoller *kq = (kqpoller *)p;
     void *t = kq->tab;
     kq_watch *w;
-    int r = xsock__poller_table_fit(&t, &kq->cap, sizeof *kq->tab, fd);
+    int r;
+    if (fd == kq->wake[0] || fd == kq->wake[1] || fd == kq->kq) return xsock__fail(XSOCK_EINVAL, EINVAL); /* ours */
+    r = xsock__poller_table_fit(&t, &kq->cap, sizeof *kq->tab, fd);
     kq->tab = (kq_watch *)t;
     if (r < 0) return r;
     w = &kq->tab[fd];
@@ -129,6 +143,16 @@ static int kq_remove(xsock_poller *p, int fd)
     return r;
 }
 
+static void kq_forget(xsock_poller *p, int fd)
+{
+    kqpoller *kq = (kqpoller *)p;
+    kq_watch *w = (size_t)fd < kq->cap ? &kq->tab[fd] : NULL;
+    if (w == NULL || w->events == 0) return;
+    sync_filters(kq, fd, w, 0);
+    w->events = 0;
+    w->udata = NULL;
+}
+
 static short from_native(const struct kevent *k)
 {
     short r = k->filter == EVFILT_READ ? XSOCK_POLLIN : XSOCK_POLLOUT;
@@ -144,42 +168,54 @@ static int kq_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
 {
     kqpoller *kq = (kqpoller *)p;
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
-    int want = (max < BATCH_MAX ? max : BATCH_MAX) + 1; /* + the wake */
-    int n, i, out = 0, left;
+    int want = max < BATCH_MAX ? max : BATCH_MAX;
+    int n, i, out = 0, left, woken = 0;
     struct timespec ts;
+    /* At most max kevents, never more: a level-triggered knote the kernel
+     * hands out goes back to the tail of its queue (kqueue_scan() in
+     * FreeBSD's sys/kern/kern_event.c, XNU's bsd/kern/kern_event.c), so one
+     * taken and dropped would lose its turn on every wait. A socket may
+     * bring two kevents (read, write): fewer sockets, never one too many. */
     if (want > kq->bufcap) {
         struct kevent *b = (struct kevent *)XSOCK__OS(realloc)(kq->buf, (size_t)want * sizeof *b);
         if (b == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
         kq->buf = b;
         kq->bufcap = want;
     }
+    /* Again for the time left when all it met were deleted: a wait without
+     * timeout never returns 0 for nothing. */
     do {
-        left = xsock__posix_left_ms(timeout_ms, start);
-        ts.tv_sec = left / 1000;
-        ts.tv_nsec = (long)(left % 1000) * 1000000L;
-    } while ((n = XSOCK__OS(kevent)(kq->kq, NULL, 0, kq->buf, want, left < 0 ? NULL : &ts)) < 0 &&
-             errno == EINTR);
-    if (n < 0) return xsock__sys_error();
-    for (i = 0; i < n; i++) {
-        const struct kevent *k = &kq->buf[i];
-        int fd = (int)k->ident;
-        kq_watch *w;
-        if (fd == kq->wake[0]) {
-            xsock__poller_pipe_drain(kq->wake[0]);
-            continue;
+        do {
+            left = xsock__posix_left_ms(timeout_ms, start);
+            ts.tv_sec = left / 1000;
+            ts.tv_nsec = (long)(left % 1000) * 1000000L;
+        } while ((n = XSOCK__OS(kevent)(kq->kq, NULL, 0, kq->buf, want, left < 0 ? NULL : &ts)) < 0 &&
+                 errno == EINTR);
+        if (n < 0) return xsock__sys_error();
+        for (i = 0; i < n; i++) {
+            const struct kevent *k = &kq->buf[i];
+            int fd = (int)k->ident;
+            kq_watch *w;
+            if (fd == kq->wake[0]) {
+                xsock__poller_pipe_drain(kq->wake[0]);
+                woken = 1;
+                continue;
+            }
+            if (k->filter != EVFILT_READ && k->filter != EVFILT_WRITE) continue;
+            if ((size_t)fd >= kq->cap || kq->tab[fd].events == 0) {
+                filter_set(kq, fd, k->filter, 0); /* else it comes back on every wait */
+                continue;
+            }
+            w = &kq->tab[fd];
+            if (w->out == 0) { /* the socket's first kevent in this batch */
+                evs[out].sock = fd;
+                evs[out].events = 0;
+                evs[out].udata = w->udata;
+                w->out = ++out;
+            }
+            evs[w->out - 1].events |= from_native(k);
         }
-        if (k->filter != EVFILT_READ && k->filter != EVFILT_WRITE) continue;
-        if ((size_t)fd >= kq->cap || kq->tab[fd].events == 0) continue;
-        w = &kq->tab[fd];
-        if (w->out == 0) { /* the socket's first kevent in this batch */
-            if (out == max) continue; /* still ready next time: level-triggered */
-            evs[out].sock = fd;
-            evs[out].events = 0;
-            evs[out].udata = w->udata;
-            w->out = ++out;
-        }
-        evs[w->out - 1].events |= from_native(k);
-    }
+    } while (out == 0 && !woken && n > 0 && left != 0);
     for (i = 0; i < out; i++) {
         kq_watch *w = &kq->tab[evs[i].sock];
         short e = evs[i].events;
@@ -208,7 +244,7 @@ static void kq_destroy(xsock_poller *p)
 }
 
 static const struct xsock__poller_ops kqueue_ops = {"kqueue", kq_add, kq_modify, kq_remove,
-                                             kq_wait, kq_wake, kq_destroy};
+                                             kq_forget, kq_wait, kq_wake, kq_destroy};
 
 int xsock__kqueue_create(xsock_poller **out)
 {

@@ -4,8 +4,11 @@
  *
  * The array is kept between waits, the wake pipe first; a table indexed by
  * fd finds a socket's place in it, so add and remove cost O(1) (remove moves
- * the last entry into the hole). A socket closed without remove comes back
- * as POLLNVAL and is dropped then, unreported, as epoll would have. */
+ * the last entry into the hole). xsock_close takes a socket out before
+ * closing it (pf_forget); one closed by other means comes back as POLLNVAL
+ * and is dropped then, unreported. poll() knows numbers only: a number
+ * closed by other means and given to a new socket before the next wait
+ * cannot be told from the old socket (use xsock_close). */
 #include "posix/posix.h"
 #ifndef _WIN32
 
@@ -89,7 +92,9 @@ static int pf_add(xsock_poller *p, int fd, int events, void *udata)
 {
     pollfb *pf = (pollfb *)p;
     void *t = pf->slot;
-    int r = xsock__poller_table_fit(&t, &pf->slotcap, sizeof *pf->slot, fd);
+    int r;
+    if (fd == pf->wake[0] || fd == pf->wake[1]) return xsock__fail(XSOCK_EINVAL, EINVAL); /* ours */
+    r = xsock__poller_table_fit(&t, &pf->slotcap, sizeof *pf->slot, fd);
     pf->slot = (size_t *)t;
     if (r < 0) return r;
     if (pf->slot[fd] != 0) return xsock__fail(XSOCK_EINVAL, EEXIST);
@@ -107,6 +112,11 @@ static int pf_modify(xsock_poller *p, int fd, int events, void *udata)
     pollfb *pf = (pollfb *)p;
     size_t i = find(pf, fd);
     if (i == 0) return xsock__fail(XSOCK_EINVAL, ENOENT);
+    if (XSOCK__OS(fcntl)(fd, F_GETFD) < 0) { /* closed by other means */
+        int r = xsock__sys_error();
+        drop(pf, i - 1);
+        return r;
+    }
     pf->fds[i - 1].events = to_native(events);
     pf->udata[i - 1] = udata;
     return 0;
@@ -121,45 +131,60 @@ static int pf_remove(xsock_poller *p, int fd)
     return 0;
 }
 
+static void pf_forget(xsock_poller *p, int fd)
+{
+    pollfb *pf = (pollfb *)p;
+    size_t i = find(pf, fd);
+    if (i != 0) drop(pf, i - 1);
+}
+
 /* poll says how many entries have news, not which: the scan stops once it
  * has seen them all. It starts where the last one that did not fit in max
- * stood, so that with more sockets ready than max each gets its turn. */
+ * stood, so that with more sockets ready than max each gets its turn.
+ * A wait that found only closed sockets (dropped here) waits again for the
+ * time left: a wait without timeout never returns 0 for nothing. */
 static int pf_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
 {
     pollfb *pf = (pollfb *)p;
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
-    size_t users = pf->n - 1, k, i, news;
-    int r, out = 0, closed = 0;
-    while ((r = XSOCK__OS(poll)(pf->fds, (nfds_t)pf->n, xsock__posix_left_ms(timeout_ms, start))) < 0 &&
-           errno == EINTR) {}
-    if (r <= 0) return r < 0 ? xsock__sys_error() : 0;
-    news = (size_t)r;
-    if (pf->fds[0].revents != 0) {
-        xsock__poller_pipe_drain(pf->wake[0]);
-        news--;
-    }
-    for (k = 0; k < users && news > 0; k++) {
-        short re;
-        i = 1 + (pf->next + k) % users;
-        if ((re = pf->fds[i].revents) == 0) continue;
-        if (re & POLLNVAL) { /* closed without remove */
-            closed = 1;
+    size_t users, k, i, news;
+    int r, left, out = 0, closed, woken = 0;
+    do {
+        left = xsock__posix_left_ms(timeout_ms, start);
+        while ((r = XSOCK__OS(poll)(pf->fds, (nfds_t)pf->n, left)) < 0 && errno == EINTR)
+            left = xsock__posix_left_ms(timeout_ms, start);
+        if (r <= 0) return r < 0 ? xsock__sys_error() : 0;
+        news = (size_t)r;
+        closed = 0;
+        if (pf->fds[0].revents != 0) {
+            xsock__poller_pipe_drain(pf->wake[0]);
+            woken = 1;
             news--;
-            continue;
         }
-        if (out == max) {
-            pf->next = i - 1;
-            break;
+        users = pf->n - 1;
+        for (k = 0; k < users && news > 0; k++) {
+            short re;
+            i = 1 + (pf->next + k) % users;
+            if ((re = pf->fds[i].revents) == 0) continue;
+            if (re & POLLNVAL) { /* closed by other means */
+                closed = 1;
+                news--;
+                continue;
+            }
+            if (out == max) {
+                pf->next = i - 1;
+                break;
+            }
+            news--;
+            evs[out].sock = pf->fds[i].fd;
+            evs[out].events = from_native(re, pf->fds[i].events);
+            evs[out].udata = pf->udata[i];
+            out++;
         }
-        news--;
-        evs[out].sock = pf->fds[i].fd;
-        evs[out].events = from_native(re, pf->fds[i].events);
-        evs[out].udata = pf->udata[i];
-        out++;
-    }
-    /* Backwards, so that each entry moved into a hole was looked at. */
-    for (i = pf->n; closed && i-- > 1;)
-        if (pf->fds[i].revents & POLLNVAL) drop(pf, i);
+        /* Backwards, so that each entry moved into a hole was looked at. */
+        for (i = pf->n; closed && i-- > 1;)
+            if (pf->fds[i].revents & POLLNVAL) drop(pf, i);
+    } while (out == 0 && !woken && left != 0);
     return out;
 }
 
@@ -180,7 +205,7 @@ static void pf_destroy(xsock_poller *p)
 }
 
 static const struct xsock__poller_ops pollfb_ops = {"poll", pf_add, pf_modify, pf_remove,
-                                             pf_wait, pf_wake, pf_destroy};
+                                             pf_forget, pf_wait, pf_wake, pf_destroy};
 
 int xsock__pollfb_create(xsock_poller **out)
 {

@@ -83,7 +83,7 @@ int xsock__sys_poller_add(xsock_poller *p, xsock_t s, int events, void *udata)
 {
     int found, r;
     size_t i = find(p, XSOCK__S(s), &found);
-    if (found) return xsock__fail(XSOCK_EINVAL, WSAEINVAL);
+    if (found || s == p->wake[0] || s == p->wake[1]) return xsock__fail(XSOCK_EINVAL, WSAEINVAL); /* the wake: ours */
     if ((r = check_open(XSOCK__S(s))) < 0) return r;
     if (p->n == p->cap) {
         size_t n = p->cap ? p->cap * 2 : 16;
@@ -119,6 +119,27 @@ int xsock__sys_poller_remove(xsock_poller *p, xsock_t s)
     if (!found) return xsock__fail(XSOCK_EINVAL, WSAEINVAL);
     drop(p, i);
     return 0;
+}
+
+/* Before xsock_close: a closed handle can be given to a new socket at
+ * once, which select would then take for the old one. */
+void xsock__sys_poller_forget(xsock_poller *p, xsock_t s)
+{
+    int found;
+    size_t i = find(p, XSOCK__S(s), &found);
+    if (found) drop(p, i);
+}
+
+/* The registry's lock (src/common/poller.c): static, so it needs no
+ * start-up, as init.c's. */
+static SRWLOCK registry_lock = SRWLOCK_INIT;
+
+void xsock__sys_poller_lock(int on)
+{
+    if (on)
+        AcquireSRWLockExclusive(&registry_lock);
+    else
+        ReleaseSRWLockExclusive(&registry_lock);
 }
 
 /* Room in each set for every socket and the wake socket. */
