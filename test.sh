@@ -71,9 +71,9 @@ ctest --test-dir build/native-shared --output-on-failure -j "$jobs"
 # emulation (cmake/musl.cmake, cmake/s390x-linux-gnu.cmake). A test that
 # cannot run under user-mode emulation gets the DISABLED property with its
 # reason in tests/CMakeLists.txt: ctest lists it, the closing note counts it.
-linux_stage_missing() { # <what to install> <stage>
+linux_stage_missing() { # <Debian packages> <stage>
   if [ "${CI:-}" = "true" ]; then
-    echo "error: $1 missing, so the $2 stage did not run" >&2
+    echo "error: $1 not installed, so the $2 stage did not run" >&2
     exit 1
   fi
   echo "== $2 stage skipped: install $1 (see README.md)"
@@ -85,7 +85,7 @@ if command -v musl-gcc >/dev/null; then
   cmake --build build/musl -j "$jobs"
   ctest --test-dir build/musl --output-on-failure -j "$jobs"
 else
-  linux_stage_missing "musl-tools is" musl
+  linux_stage_missing musl-tools musl
 fi
 if command -v s390x-linux-gnu-gcc >/dev/null && command -v qemu-s390x >/dev/null; then
   echo "== s390x (big-endian) build and tests under qemu-user"
@@ -95,7 +95,7 @@ if command -v s390x-linux-gnu-gcc >/dev/null && command -v qemu-s390x >/dev/null
   ctest --test-dir build/s390x --output-on-failure -j "$jobs"
   echo "== s390x: tests not run under qemu-user: $(awk '$1 == "ctest" && $2 == "build/s390x" { n = $5 } END { print n + 0 }' "$XSOCK_STAGE_LOG")"
 else
-  linux_stage_missing "gcc-s390x-linux-gnu, libc6-dev-s390x-cross or qemu-user is" s390x
+  linux_stage_missing "gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user" s390x
 fi
 
 # The same suite under ASan+UBSan, and its threaded part under TSan (clang).
