@@ -7,6 +7,54 @@ set -euo pipefail
 cd "$(dirname "$0")"
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# ---- the closing note: each stage's time and test count. test.sh runs
+# itself once more with every cmake and ctest call (tools/sanitize.sh's too)
+# timed and counted per build directory, then prints the note whatever the
+# outcome. Wrapping the calls, not editing each stage, keeps every stage in it.
+if [ -z "${XSOCK_STAGE_LOG:-}" ]; then
+  mkdir -p build
+  export XSOCK_STAGE_LOG="$PWD/build/stages.log"
+  : >"$XSOCK_STAGE_LOG"
+  status=0
+  bash "$PWD/test.sh" "$@" || status=$?
+  echo "== stages (configure + build + tests each; $([ "$status" = 0 ] && echo green || echo "FAILED, exit $status"))"
+  awk '{ if (!($2 in secs)) order[n++] = $2; secs[$2] += $3; all += $3
+         if ($1 == "ctest") { tests[$2] += $4; notrun[$2] += $5; ran[$2] = 1 } }
+       END { for (i = 0; i < n; i++) { d = order[i]
+               line = sprintf("  %-24s %3dm%02ds", d, secs[d] / 60, secs[d] % 60)
+               if (ran[d]) line = line sprintf("  %4d tests", tests[d])
+               if (notrun[d]) line = line sprintf(", %d not run (listed above)", notrun[d])
+               print line }
+             printf "  %-24s %3dm%02ds\n", "all stages", all / 60, all % 60 }' "$XSOCK_STAGE_LOG"
+  exit "$status"
+fi
+xsock_build_dir() { # the build directory a cmake or ctest command line names
+  local prev="" a
+  for a in "$@"; do
+    case $prev in -B | --build | --test-dir) echo "$a"; return ;; esac
+    prev=$a
+  done
+}
+cmake() {
+  local t0=$SECONDS dir rc=0
+  dir=$(xsock_build_dir "$@")
+  command cmake "$@" || rc=$?
+  [ -z "$dir" ] || echo "cmake $dir $((SECONDS - t0))" >>"$XSOCK_STAGE_LOG"
+  return $rc
+}
+ctest() { # also counts the tests, and those that did not run (DISABLED)
+  local t0=$SECONDS dir rc=0 out total notrun
+  dir=$(xsock_build_dir "$@")
+  out=$(mktemp)
+  command ctest "$@" 2>&1 | tee "$out" || rc=$?
+  total=$(sed -n 's/.* tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
+  notrun=$(grep -c '(Disabled)$' "$out" || true)
+  rm -f "$out"
+  [ -z "$dir" ] || echo "ctest $dir $((SECONDS - t0)) ${total:-0} $notrun" >>"$XSOCK_STAGE_LOG"
+  return $rc
+}
+export -f xsock_build_dir cmake ctest
+
 echo "== native build and tests"
 cmake -S . -B build/native -DXSOCK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build/native -j "$jobs"
@@ -17,6 +65,38 @@ cmake -S . -B build/native-shared -DXSOCK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDe
   -DBUILD_SHARED_LIBS=ON
 cmake --build build/native-shared -j "$jobs"
 ctest --test-dir build/native-shared --output-on-failure -j "$jobs"
+
+# ---- Linux as users deploy it: musl libc (Alpine's), static; and a
+# big-endian CPU, every test an s390x program under qemu's user-mode
+# emulation (cmake/musl.cmake, cmake/s390x-linux-gnu.cmake). A test that
+# cannot run under user-mode emulation gets the DISABLED property with its
+# reason in tests/CMakeLists.txt: ctest lists it, the closing note counts it.
+linux_stage_missing() { # <Debian packages> <stage>
+  if [ "${CI:-}" = "true" ]; then
+    echo "error: $1 not installed, so the $2 stage did not run" >&2
+    exit 1
+  fi
+  echo "== $2 stage skipped: install $1 (see README.md)"
+}
+if command -v musl-gcc >/dev/null; then
+  echo "== musl libc (static) build and tests"
+  cmake -S . -B build/musl -DXSOCK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/musl.cmake"
+  cmake --build build/musl -j "$jobs"
+  ctest --test-dir build/musl --output-on-failure -j "$jobs"
+else
+  linux_stage_missing musl-tools musl
+fi
+if command -v s390x-linux-gnu-gcc >/dev/null && command -v qemu-s390x >/dev/null; then
+  echo "== s390x (big-endian) build and tests under qemu-user"
+  cmake -S . -B build/s390x -DXSOCK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/s390x-linux-gnu.cmake"
+  cmake --build build/s390x -j "$jobs"
+  ctest --test-dir build/s390x --output-on-failure -j "$jobs"
+  echo "== s390x: tests not run under qemu-user: $(awk '$1 == "ctest" && $2 == "build/s390x" { n = $5 } END { print n + 0 }' "$XSOCK_STAGE_LOG")"
+else
+  linux_stage_missing "gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user" s390x
+fi
 
 # The same suite under ASan+UBSan, and its threaded part under TSan (clang).
 if command -v clang >/dev/null; then

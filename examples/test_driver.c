@@ -226,9 +226,32 @@ static void os_find_dir(const char *argv0)
         snprintf(exe_dir, sizeof exe_dir, "%.*s", (int)(slash - argv0), argv0);
 }
 
+/* A cross build's tests run under an emulator (CMAKE_CROSSCOMPILING_EMULATOR,
+ * e.g. qemu-s390x -L <sysroot>), and so must the children: qemu-user does
+ * not follow execve into a foreign binary, and without binfmt_misc the
+ * kernel cannot start one. examples/CMakeLists.txt passes the emulator's
+ * words, separated by spaces, in XSOCK_TEST_EMULATOR. */
+#define MAX_EMU_ARGS 8
+static int emu_words(const char **words)
+{
+    static char buf[1024];
+    const char *env = getenv("XSOCK_TEST_EMULATOR");
+    char *w;
+    int n = 0;
+    if (env == NULL || strlen(env) >= sizeof buf) return 0;
+    memcpy(buf, env, strlen(env) + 1);
+    for (w = strtok(buf, " "); w != NULL && n < MAX_EMU_ARGS; w = strtok(NULL, " ")) words[n++] = w;
+    return n;
+}
+
 static int os_spawn(proc *p, const char *path, const char *const *argv)
 {
-    int in[2], out[2], i;
+    const char *full[MAX_EMU_ARGS + MAX_ARGS + 2];
+    int in[2], out[2], i, n = emu_words(full);
+    for (i = 0; argv[i] != NULL; i++) full[n + i] = argv[i];
+    full[n + i] = NULL;
+    if (n > 0) path = full[0];
+    argv = full;
     if (pipe(in) != 0) return -1;
     if (pipe(out) != 0) {
         close(in[0]);
