@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "xsock.h"
+#ifdef _WIN32
+#  include <fcntl.h> /* _O_BINARY */
+#  include <io.h>    /* _setmode, _fileno */
+#endif
 
 #define LINEIO_CHUNK 4096 /* the least room one recv gets */
 
@@ -125,6 +129,15 @@ static inline int read_stdin_line(char **buf, size_t *cap, size_t *n)
 {
     int c;
     size_t len = 0;
+#ifdef _WIN32
+    /* Windows reads stdin in text mode, where byte 0x1A (Ctrl-Z) ends the
+     * input: binary mode keeps every byte ("\r\n" is handled below). */
+    static int binary;
+    if (!binary) {
+        _setmode(_fileno(stdin), _O_BINARY);
+        binary = 1;
+    }
+#endif
     while ((c = getchar()) != EOF && c != '\n') {
         if (len + 2 > *cap) { /* this byte and the '\0' */
             size_t grown_cap = *cap < 64 ? 128 : *cap * 2;

@@ -1164,12 +1164,17 @@ static void test_nul_bytes(void)
     lineio carol_in;
 
     client = start("echo_client", "127.0.0.1", port_text, NULL);
-    write_stdin_bytes(client, input, sizeof input - 1);
+    write_stdin_bytes(client, input, 9);
+    /* 0x1A (Ctrl-Z) ends a text-mode stdin on Windows: a byte like any other. */
+    write_stdin_bytes(client, "ctrl\x1a" "z\n", 7);
+    write_stdin_bytes(client, input + 9, sizeof input - 1 - 9);
     close_stdin(client);
+    expect_line(client, "Server:  MSG Received");
     expect_line(client, "Server:  MSG Received");
     expect_line(client, "Server:  MSG Received");
     expect_exit(client, 0); /* after BYE */
     expect_line_bytes(server, "Client: ", "nul\0byte", 8);
+    expect_line_bytes(server, "Client: ", "ctrl\x1a" "z", 6);
     expect_line(server, "Client: bye");
     stop_server(server);
 
