@@ -391,6 +391,76 @@ XSOCK_API int xsock_tcp_connect(xsock_t *out, const char *host, int port, int ti
  * Bad input: as xsock_tcp_listen. */
 XSOCK_API int xsock_udp_bind(xsock_t *out, const char *host, int port);
 
+
+/* ---- day-one calls: scatter/gather, peek, keepalive timing, ... ---------
+ * What a program ported from C#, Java or BSD sockets reaches for first
+ * (docs/PORTING.md lists each beside the call it replaces). */
+
+/* One buffer of a scatter/gather transfer, laid out as the OS's own (POSIX
+ * struct iovec {base, len}; Windows WSABUF {ULONG len, char *buf}) so that
+ * an array goes to sendmsg/recvmsg or WSASend/WSARecv as it is, without a
+ * copy (libuv's uv_buf_t does the same). Set base and len by name or with
+ * xsock_buf_init: the order of the fields differs between the OSes. */
+#ifdef _WIN32
+typedef struct xsock_buf {
+    unsigned long len; /* ULONG: at most 4 GiB - 1 per buffer */
+    char *base;
+} xsock_buf;
+#else
+typedef struct xsock_buf {
+    char *base;
+    size_t len;
+} xsock_buf;
+#endif
+
+/* Most buffers one xsock_sendv / xsock_recvv takes: IOV_MAX of Linux,
+ * macOS and the BSDs (POSIX promises only 16; xsock does not build where
+ * the OS allows fewer). Windows has no limit of its own: the same here. */
+#define XSOCK_IOV_MAX 1024
+
+/* A buffer of len bytes at base. On Windows a length above 4 GiB - 1 is
+ * cut there (a partial transfer, as for the INT_MAX cap below). */
+XSOCK_API xsock_buf xsock_buf_init(void *base, size_t len);
+/* One send / receive over count buffers, in order: bytes moved or a
+ * negative code, as xsock_send / xsock_recv (partial transfers happen; the
+ * same timeout, non-blocking, EPIPE and end-of-stream answers). A total
+ * above INT_MAX moves only the leading buffers that fit (a partial
+ * transfer). count 0, or buffers of 0 bytes in all, give 0 at once. recvv
+ * on a datagram socket: one datagram spread over the buffers; a larger one
+ * gives XSOCK_EMSGSIZE (the data is lost) on every OS.
+ * Bad input: s; XSOCK_EINVAL: bufs NULL and count > 0, count >
+ * XSOCK_IOV_MAX, a buffer with base NULL and len > 0. */
+XSOCK_API xsock_ssize_t xsock_sendv(xsock_t s, const xsock_buf *bufs, size_t count);
+XSOCK_API xsock_ssize_t xsock_recvv(xsock_t s, xsock_buf *bufs, size_t count);
+
+
+/* Copies up to len bytes of what xsock_recv would give, leaving them queued
+ * (MSG_PEEK): the same blocking, timeout and end-of-stream answers. On a
+ * datagram socket a datagram larger than len gives XSOCK_EMSGSIZE, as
+ * xsock_recv does, but stays queued whole.
+ * Bad input: s; XSOCK_EINVAL: buf NULL and len > 0 (len 0 gives 0 at once). */
+XSOCK_API xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len);
+/* Bytes a receive can take now without blocking (C#'s Socket.Available,
+ * Java's InputStream.available()): on a stream socket what is queued (0
+ * also at the end of the stream: xsock_recv tells the two apart); on a
+ * datagram socket the size of the next datagram on every OS (Windows'
+ * FIONREAD, and macOS's, give the whole queue: xsock asks otherwise).
+ * Bad input: s; XSOCK_EINVAL: s a listening socket. */
+XSOCK_API xsock_ssize_t xsock_available(xsock_t s);
+
+
+/* The OS's own words for a native code as xsock_last_native_error() gives
+ * it: an errno (strerror_r), a WSA or other Windows code (FormatMessage,
+ * in UTF-8), a getaddrinfo EAI_* code (gai_strerror; Windows' EAI codes
+ * are WSA codes; on POSIX only where they are negative, as with glibc and
+ * musl: elsewhere they overlap errno values, whose text wins). Thread-safe.
+ * Writes the text and its NUL to buf and returns its length (no trailing
+ * newline or period); a code the OS has no text for gives
+ * "unknown error <n>".
+ * Bad input: XSOCK_EINVAL: buf NULL or cap 0; XSOCK_ENOBUFS: cap too small
+ * (buf then holds ""). */
+XSOCK_API int xsock_native_strerror(int native, char *buf, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,7 +13,7 @@
 #define REAL_CALLS                                                                          \
     {WSASocketW, closesocket, bind, listen, accept, connect, shutdown, send, recv, sendto,      \
      recvfrom, getsockname, getpeername, setsockopt, getsockopt, ioctlsocket, WSAIoctl, select, \
-     getaddrinfo, SetHandleInformation, malloc, calloc, realloc, free}
+     getaddrinfo, SetHandleInformation, malloc, calloc, realloc, free, WSASend, WSARecv}
 
 #else /* POSIX */
 
@@ -65,7 +65,7 @@ static int real_accept4(int s, struct sockaddr *a, socklen_t *n, int f)
     {socket, socketpair, close, real_bind, listen, real_accept, ACCEPT4, real_connect,         \
      shutdown, send, recv, real_sendto, recvmsg, real_getsockname, real_getpeername,           \
      setsockopt, getsockopt, fcntl, poll, pipe, read, write, EPOLL_CALLS, KQUEUE_CALLS,        \
-     getaddrinfo, malloc, calloc, realloc, free}
+     getaddrinfo, malloc, calloc, realloc, free, sendmsg}
 
 #endif /* _WIN32 */
 
