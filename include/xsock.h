@@ -461,6 +461,23 @@ XSOCK_API xsock_ssize_t xsock_available(xsock_t s);
  * (buf then holds ""). */
 XSOCK_API int xsock_native_strerror(int native, char *buf, size_t cap);
 
+
+/* TCP keepalive on (on != 0) or off, with its timing: idle_s seconds of
+ * silence before the first probe, interval_s seconds between probes, count
+ * unanswered probes before the connection is dropped (the next call then
+ * fails, XSOCK_ETIMEDOUT or XSOCK_ECONNRESET). 0 for any of the three keeps
+ * the OS's default for it (Linux: 7200 s, 75 s, 9 probes); with on 0 they
+ * are ignored. Linux and the BSDs: TCP_KEEPIDLE, TCP_KEEPINTVL,
+ * TCP_KEEPCNT; macOS: TCP_KEEPALIVE for the idle time. Windows 10 1709 and
+ * later: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT. Where Windows refuses
+ * those (older Windows; Wine 8): SIO_KEEPALIVE_VALS, which sets idle and
+ * interval together, so a 0 there means Windows' documented defaults (2 h,
+ * 1 s), and which has no count: that Windows always sends 10 probes, and
+ * count is ignored.
+ * Bad input: s; XSOCK_EINVAL: idle_s or interval_s outside 0..32767, count
+ * outside 0..127 (Linux's limits, kept on every OS), s a datagram socket. */
+XSOCK_API int xsock_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
+
 #ifdef __cplusplus
 }
 #endif

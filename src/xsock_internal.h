@@ -210,5 +210,7 @@ int xsock__sys_native_strerror(int native, char *buf, size_t cap);
 int xsock__put_text(const char *text, size_t n, char *buf, size_t cap);
 /* "unknown error <n>" into buf, as xsock__put_text. */
 int xsock__put_unknown(int native, char *buf, size_t cap);
+/* Keepalive on/off and its timing (0: the OS default); s is a stream socket. */
+int xsock__sys_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
 
 #endif /* XSOCK_INTERNAL_H */
