@@ -478,6 +478,19 @@ XSOCK_API int xsock_native_strerror(int native, char *buf, size_t cap);
  * outside 0..127 (Linux's limits, kept on every OS), s a datagram socket. */
 XSOCK_API int xsock_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
 
+
+/* The close that loses no data: shuts down the sending side (the peer
+ * reads the end of the stream after every byte sent), reads and discards
+ * until the peer ends its side or timeout_ms passes (< 0: no bound), then
+ * closes. A plain close with unread data queued makes the OS reset the
+ * connection (RST), and the peer may then lose the last bytes sent to it;
+ * this is the close Microsoft recommends ("Graceful Shutdown, Linger
+ * Options, and Socket Closure"). Returns 0 when the peer ended its side,
+ * XSOCK_ETIMEDOUT when it did not in time, or the error met. s is closed
+ * on every return but XSOCK_EBADF for XSOCK_INVALID.
+ * Bad input: s; XSOCK_ENOTSUP: s a datagram socket (closed all the same). */
+XSOCK_API int xsock_close_graceful(xsock_t s, int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -212,5 +212,7 @@ int xsock__put_text(const char *text, size_t n, char *buf, size_t cap);
 int xsock__put_unknown(int native, char *buf, size_t cap);
 /* Keepalive on/off and its timing (0: the OS default); s is a stream socket. */
 int xsock__sys_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
+/* Milliseconds on a monotonic clock (graceful close, racing connect). */
+long long xsock__sys_now_ms(void);
 
 #endif /* XSOCK_INTERNAL_H */
