@@ -491,6 +491,18 @@ XSOCK_API int xsock_set_keepalive(xsock_t s, int on, int idle_s, int interval_s,
  * Bad input: s; XSOCK_ENOTSUP: s a datagram socket (closed all the same). */
 XSOCK_API int xsock_close_graceful(xsock_t s, int timeout_ms);
 
+
+/* Takes in a socket made elsewhere (systemd or launchd socket activation,
+ * another library) and gives it the defaults of an xsock socket, after
+ * which every call works on it: not inherited by child processes, no
+ * SIGPIPE (where the OS needs a socket option for that), blocking (xsock
+ * must know the mode, and Windows cannot be asked: call
+ * xsock_set_nonblocking afterwards if you want it so), and on Windows a
+ * datagram socket gets no WSAECONNRESET from an earlier ICMP error. Its
+ * address, options and connection are left as they are.
+ * Bad input: XSOCK_EBADF: s XSOCK_INVALID, closed, or no socket. */
+XSOCK_API int xsock_adopt(xsock_t s);
+
 #ifdef __cplusplus
 }
 #endif

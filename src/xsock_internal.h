@@ -214,5 +214,8 @@ int xsock__put_unknown(int native, char *buf, size_t cap);
 int xsock__sys_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
 /* Milliseconds on a monotonic clock (graceful close, racing connect). */
 long long xsock__sys_now_ms(void);
+/* Gives a socket made elsewhere xsock's defaults (not inherited, no
+ * SIGPIPE, blocking, Windows' bookkeeping); XSOCK_EBADF for no socket. */
+int xsock__sys_adopt(xsock_t s);
 
 #endif /* XSOCK_INTERNAL_H */
