@@ -384,7 +384,8 @@ XSOCK_API const char *xsock_poller_backend(const xsock_poller *p);
  * Bad input: XSOCK_EINVAL: out NULL, host "", port outside 0..65535;
  * XSOCK_ENOTFOUND: host no name (as for xsock_addr_resolve). */
 XSOCK_API int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog);
-/* Resolves host and tries every address in turn, each with timeout_ms.
+/* Resolves host and races its addresses with xsock_connect_any (Happy
+ * Eyeballs): timeout_ms (< 0: no bound) bounds the whole.
  * Bad input: as xsock_tcp_listen, and XSOCK_EINVAL: host NULL. */
 XSOCK_API int xsock_tcp_connect(xsock_t *out, const char *host, int port, int timeout_ms);
 /* A bound UDP socket; host NULL as for xsock_tcp_listen.
@@ -502,6 +503,19 @@ XSOCK_API int xsock_close_graceful(xsock_t s, int timeout_ms);
  * address, options and connection are left as they are.
  * Bad input: XSOCK_EBADF: s XSOCK_INVALID, closed, or no socket. */
 XSOCK_API int xsock_adopt(xsock_t s);
+
+
+/* Racing connect (Happy Eyeballs, RFC 8305): connects a new TCP socket to
+ * the first of addrs[0..n-1] that answers. The families are interleaved
+ * as RFC 8305 section 4 orders them (the family of addrs[0] first, then
+ * the other, then back), a new attempt starts every 250 ms or as soon as
+ * one fails, the first to connect wins and the others are closed.
+ * timeout_ms bounds the whole (< 0: each attempt as long as the OS lets
+ * it). The socket in *out is blocking, as from xsock_open. Returns 0, or
+ * XSOCK_ETIMEDOUT, or the error of the last attempt that failed.
+ * Bad input: XSOCK_EINVAL: out NULL, addrs NULL, n 0, n > 256; any
+ * address as "addr" above. */
+XSOCK_API int xsock_connect_any(xsock_t *out, const xsock_addr *addrs, size_t n, int timeout_ms);
 
 #ifdef __cplusplus
 }
