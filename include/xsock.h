@@ -149,10 +149,11 @@ typedef struct xsock_addr {
 
 /* Numeric text only: "1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80"; the port
  * may be left out (port 0), and so may the brackets of an IPv6 address that
- * has no port ("::1").
+ * has no port ("::1"). The scope may be an interface name ("%eth0").
  * Bad input: XSOCK_EINVAL: out or text NULL, text anything else. */
 XSOCK_API int xsock_addr_parse(xsock_addr *out, const char *text);
-/* Writes "1.2.3.4:80", "[::1]:80" (RFC 5952) or an AF_UNIX path into buf;
+/* Writes "1.2.3.4:80", "[::1]:80" (RFC 5952; a scope by its interface's
+ * name where the OS knows one, "[fe80::1%eth0]:80") or an AF_UNIX path into buf;
  * returns the length written (without NUL).
  * Bad input: XSOCK_EINVAL: addr NULL or empty, buf NULL, cap 0;
  * XSOCK_EAFNOSUPPORT: addr of an unknown family; XSOCK_ENOBUFS: cap too
@@ -516,6 +517,32 @@ XSOCK_API int xsock_adopt(xsock_t s);
  * Bad input: XSOCK_EINVAL: out NULL, addrs NULL, n 0, n > 256; any
  * address as "addr" above. */
 XSOCK_API int xsock_connect_any(xsock_t *out, const xsock_addr *addrs, size_t n, int timeout_ms);
+
+
+/* One address of one network interface (xsock_interfaces). */
+#define XSOCK_IF_UP 0x1        /* the interface is up (Windows: operational) */
+#define XSOCK_IF_LOOPBACK 0x2  /* a loopback interface */
+#define XSOCK_IF_MULTICAST 0x4 /* it can send and receive multicast */
+#define XSOCK_IFNAMESIZE 64
+typedef struct xsock_interface {
+    /* The OS's name for it, as scope text takes it ("eth0", "lo0"; on
+     * Windows if_indextoname's "ethernet_32768"), cut to 63 bytes. */
+    char name[XSOCK_IFNAMESIZE];
+    unsigned int index;  /* the interface index (an IPv6 scope id), > 0 */
+    xsock_addr addr;     /* the address, port 0 */
+    int prefix_len;      /* of the netmask: 0..32 (IPv4), 0..128 (IPv6) */
+    unsigned int flags;  /* XSOCK_IF_* */
+} xsock_interface;
+
+/* The IPv4 and IPv6 addresses of this host's interfaces, one entry per
+ * address (getifaddrs; Windows GetAdaptersAddresses). Fills at most max
+ * entries of out and returns how many there are, which may exceed max (as
+ * snprintf does): call with max 0 to size the array.
+ * Scope text: xsock_addr_parse takes a scope by name as well as by number
+ * ("[fe80::1%eth0]:80", if_nametoindex) and xsock_addr_format writes the
+ * name where the OS knows one (if_indextoname) and it fits.
+ * Bad input: XSOCK_EINVAL: out NULL and max > 0. */
+XSOCK_API int xsock_interfaces(xsock_interface *out, size_t max);
 
 #ifdef __cplusplus
 }

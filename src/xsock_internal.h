@@ -217,5 +217,12 @@ long long xsock__sys_now_ms(void);
 /* Gives a socket made elsewhere xsock's defaults (not inherited, no
  * SIGPIPE, blocking, Windows' bookkeeping); XSOCK_EBADF for no socket. */
 int xsock__sys_adopt(xsock_t s);
+/* The interfaces' addresses: fills up to max of out, returns how many exist. */
+int xsock__sys_interfaces(xsock_interface *out, size_t max);
+/* if_nametoindex: the index of a named interface, 0 if there is none. */
+unsigned long xsock__sys_scope_index(const char *name);
+/* if_indextoname into buf (cap >= 1): the name's length, or < 0 if the
+ * index has none or it does not fit. */
+int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap);
 
 #endif /* XSOCK_INTERNAL_H */
