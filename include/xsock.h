@@ -431,7 +431,10 @@ XSOCK_API xsock_buf xsock_buf_init(void *base, size_t len);
  * on a datagram socket: one datagram spread over the buffers; a larger one
  * gives XSOCK_EMSGSIZE (the data is lost) on every OS.
  * Bad input: s; XSOCK_EINVAL: bufs NULL and count > 0, count >
- * XSOCK_IOV_MAX, a buffer with base NULL and len > 0. */
+ * XSOCK_IOV_MAX, a buffer with base NULL and len > 0 (xsock_recvv checks
+ * before it reads; xsock_sendv, to stay as fast as writev, learns it from
+ * the OS, so on POSIX the bytes before that buffer may be sent, and
+ * counted, first). */
 XSOCK_API xsock_ssize_t xsock_sendv(xsock_t s, const xsock_buf *bufs, size_t count);
 XSOCK_API xsock_ssize_t xsock_recvv(xsock_t s, xsock_buf *bufs, size_t count);
 

@@ -191,8 +191,14 @@ void xsock__poller_pipe_drain(int rfd);
  * expired) is XSOCK_ETIMEDOUT, on a non-blocking one XSOCK_EAGAIN; as
  * xsock__sys_send/recv answer. Records the native code. */
 xsock_ssize_t xsock__sys_transfer_error(xsock_t s);
+/* How many leading buffers fit in INT_MAX bytes in all (0: not even the
+ * first); *null_base says whether any has base NULL and len > 0. */
+size_t xsock__vector_fit(const xsock_buf *bufs, size_t count, int *null_base);
 /* One sendmsg / WSASend (recvmsg / WSARecv) over the caller's array as it
- * is; recvv gives XSOCK_EMSGSIZE for a truncated datagram. */
+ * is; recvv gives XSOCK_EMSGSIZE for a truncated datagram. sendv is given
+ * count 1..XSOCK_IOV_MAX only, its buffers unchecked: a NULL base with a
+ * length is XSOCK_EINVAL and a total past INT_MAX moves the leading
+ * buffers that fit (xsock__vector_fit), as the backend finds out. */
 xsock_ssize_t xsock__sys_sendv(xsock_t s, const xsock_buf *bufs, size_t count);
 xsock_ssize_t xsock__sys_recvv(xsock_t s, xsock_buf *bufs, size_t count);
 /* XSOCK_STREAM or XSOCK_DGRAM (SO_TYPE); XSOCK_EBADF for no socket. */

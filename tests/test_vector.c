@@ -128,11 +128,23 @@ TEST(bad_input)
     b[1] = xsock_buf_init(NULL, 0);
     b[0] = xsock_buf_init(buf, 0);
     CHECK_EQ(xsock_recvv(c, b, 2), 0);
-    /* A NULL base with a length: refused, and nothing sent before it. */
+    /* A NULL base with a length: refused. xsock_recvv checks first;
+     * xsock_sendv learns it from the OS, and on POSIX the bytes before it
+     * may go first, counted (Linux sends "abc" and says 3), never lost. */
     b[0] = xsock_buf_init((void *)"abc", 3);
     b[1] = xsock_buf_init(NULL, 5);
-    CHECK_ERR(xsock_sendv(c, b, 2), XSOCK_EINVAL);
     CHECK_ERR(xsock_recvv(c, b, 2), XSOCK_EINVAL);
+    {
+        xsock_ssize_t r = xsock_sendv(c, b, 2);
+        if (r == 3) {
+            CHECK_EQ(xsock_recv_all(s, buf, 3), 3);
+            CHECK(memcmp(buf, "abc", 3) == 0);
+            CHECK_ERR(xsock_sendv(c, b + 1, 1), XSOCK_EINVAL);
+        } else {
+            CHECK_ERR(r, XSOCK_EINVAL);
+        }
+    }
+    CHECK_ERR(xsock_sendv(c, b + 1, 1), XSOCK_EINVAL);
     /* A NULL base of 0 bytes is no error. */
     b[1] = xsock_buf_init(NULL, 0);
     CHECK_EQ(xsock_sendv(c, b, 2), 3);
@@ -143,9 +155,12 @@ TEST(bad_input)
 }
 
 /* A total above INT_MAX moves the leading buffers that fit, as xsock_send
- * caps its length. The second buffer's length is a lie no OS call ever
- * sees: were it passed on, the OS would fail (EFAULT / WSAEFAULT) or read
- * past the array. */
+ * caps its length. The second buffer's length is a lie no OS call may
+ * see: passed on, the OS would read or write past the array. xsock_recvv
+ * (and, on Windows, xsock_sendv) cut the array before the call; POSIX
+ * xsock_sendv hands a real one to the OS, which caps it (Linux at 2 GiB -
+ * 4 KiB) or refuses it (macOS: EINVAL, then cut): that needs a 2 GiB
+ * buffer, not tested here. */
 TEST(total_over_int_max_is_partial)
 {
     xsock_t c, s;
@@ -154,9 +169,11 @@ TEST(total_over_int_max_is_partial)
     tu_tcp_pair(XSOCK_INET, &c, &s);
     b[0] = xsock_buf_init((void *)"0123456789abcdef", 16);
     b[1] = xsock_buf_init(buf, (size_t)0x7fffffff);
+#ifdef _WIN32
     CHECK_EQ(xsock_sendv(c, b, 2), 16);
     CHECK_EQ(xsock_recv_all(s, buf, 16), 16);
     CHECK(memcmp(buf, "0123456789abcdef", 16) == 0);
+#endif
     CHECK_EQ(xsock_send_all(s, "xyz", 3), 3);
     b[0] = xsock_buf_init(buf, 3);
     CHECK_EQ(xsock_recvv(c, b, 2), 3);

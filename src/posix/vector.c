@@ -40,23 +40,42 @@ xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
     return r;
 }
 
-static XSOCK__NOINLINE xsock_ssize_t sendv_failed(xsock_t s, const struct msghdr *msg)
+/* The message and the socket, kept in the caller's frame so that the hot
+ * path saves no registers for the rare one (as socket.c's transfers). */
+typedef struct vmsg {
+    struct msghdr m;
+    xsock_t s;
+} vmsg;
+
+static XSOCK__NOINLINE xsock_ssize_t sendv_failed(vmsg *v)
 {
+    const xsock_buf *bufs = (const xsock_buf *)(const void *)v->m.msg_iov;
+    size_t count = (size_t)v->m.msg_iovlen, fit;
+    int null_base, e;
     ssize_t n;
     while (errno == EINTR)
-        if ((n = XSOCK__OS(sendmsg)(s, msg, SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
-    return xsock__sys_transfer_error(s);
+        if ((n = XSOCK__OS(sendmsg)(v->s, &v->m, SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
+    e = errno;
+    if (e != EFAULT && e != EINVAL) return xsock__sys_transfer_error(v->s);
+    /* Bad buffers: a NULL base (the kernel's EFAULT), or a total the OS
+     * will not take (macOS: above INT_MAX; Linux: above SSIZE_MAX). */
+    fit = xsock__vector_fit(bufs, count, &null_base);
+    if (null_base) return xsock__fail(XSOCK_EINVAL, e);
+    if (fit == count) return xsock__fail(xsock__sys_map_error(e), e);
+    if (fit == 0) return xsock__sys_send(v->s, bufs[0].base, (size_t)INT_MAX);
+    return xsock__sys_sendv(v->s, bufs, fit);
 }
 
 xsock_ssize_t xsock__sys_sendv(xsock_t s, const xsock_buf *bufs, size_t count)
 {
-    struct msghdr msg;
+    vmsg v;
     ssize_t n;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = (struct iovec *)(void *)bufs;
-    msg.msg_iovlen = count; /* an int on macOS: count <= XSOCK_IOV_MAX fits */
-    n = XSOCK__OS(sendmsg)(s, &msg, SEND_FLAGS);
-    return n >= 0 ? (xsock_ssize_t)n : sendv_failed(s, &msg);
+    memset(&v.m, 0, sizeof v.m);
+    v.m.msg_iov = (struct iovec *)(void *)bufs;
+    v.m.msg_iovlen = count; /* an int on macOS: count <= XSOCK_IOV_MAX fits */
+    v.s = s;
+    n = XSOCK__OS(sendmsg)(s, &v.m, SEND_FLAGS);
+    return n >= 0 ? (xsock_ssize_t)n : sendv_failed(&v);
 }
 
 xsock_ssize_t xsock__sys_recvv(xsock_t s, xsock_buf *bufs, size_t count)

@@ -34,6 +34,14 @@ xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
 xsock_ssize_t xsock__sys_sendv(xsock_t s, const xsock_buf *bufs, size_t count)
 {
     DWORD sent = 0;
+    int null_base;
+    /* A pass over the buffers, cheap next to the system call: WSASend
+     * would take a total past INT_MAX (xsock_ssize_t is 32 bits on 32-bit
+     * Windows) and fail a NULL base only as WSAEFAULT. */
+    size_t fit = xsock__vector_fit(bufs, count, &null_base);
+    if (null_base) return xsock__fail(XSOCK_EINVAL, WSAEFAULT);
+    if (fit == 0) return xsock__sys_send(s, bufs[0].base, (size_t)INT_MAX);
+    count = fit;
     if (XSOCK__OS(WSASend)(XSOCK__S(s), (LPWSABUF)(void *)bufs, (DWORD)count, &sent, 0, NULL, NULL) == 0)
         return (xsock_ssize_t)sent;
     return xsock__sys_transfer_error(s);
