@@ -426,8 +426,8 @@ XSOCK_API xsock_buf xsock_buf_init(void *base, size_t len);
 /* One send / receive over count buffers, in order: bytes moved or a
  * negative code, as xsock_send / xsock_recv (partial transfers happen; the
  * same timeout, non-blocking, EPIPE and end-of-stream answers). A total
- * above INT_MAX moves only the leading buffers that fit (a partial
- * transfer). count 0, or buffers of 0 bytes in all, give 0 at once. recvv
+ * above INT_MAX is a partial transfer: the leading buffers that fit, or
+ * (xsock_sendv on Linux) what the OS takes, at most 2 GiB - 4 KiB. count 0, or buffers of 0 bytes in all, give 0 at once. recvv
  * on a datagram socket: one datagram spread over the buffers; a larger one
  * gives XSOCK_EMSGSIZE (the data is lost) on every OS.
  * Bad input: s; XSOCK_EINVAL: bufs NULL and count > 0, count >
