@@ -52,6 +52,15 @@ int xsock__sys_interfaces(xsock_interface *out, size_t max)
             memcpy(e->addr.storage.bytes, u->Address.lpSockaddr, (size_t)u->Address.iSockaddrLength);
             e->addr.len = u->Address.iSockaddrLength;
             e->index = af == AF_INET6 ? a->Ipv6IfIndex : a->IfIndex;
+            /* Each is "zero if IPv4 [IPv6] is not available on the
+             * interface" ("IP_ADAPTER_ADDRESSES_LH", Microsoft docs), which
+             * Wine 8 says of IPv6 while listing IPv6 addresses: the LUID
+             * names the interface all the same. */
+            if (e->index == 0) {
+                NET_IFINDEX idx = 0;
+                if (ConvertInterfaceLuidToIndex(&a->Luid, &idx) == NO_ERROR) e->index = idx;
+            }
+            if (e->index == 0) e->index = af == AF_INET6 ? a->IfIndex : a->Ipv6IfIndex;
             /* The name if_nametoindex takes back ("ethernet_32768"), not
              * the GUID of AdapterName nor the localized FriendlyName. */
             if (ConvertInterfaceLuidToNameA(&a->Luid, e->name, sizeof e->name) != NO_ERROR)
