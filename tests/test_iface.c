@@ -69,15 +69,13 @@ TEST(scope_by_name)
     if (n > 64) n = 64;
     lo = find_loopback_v4(e, n);
     CHECK(lo >= 0 && e[lo].name[0] != '\0');
-    strcpy(want, "[fe80::1%");
-    strcat(want, e[lo].name);
-    strcat(want, "]:80");
+    snprintf(want, sizeof want, "[fe80::1%%%s]:80", e[lo].name);
     CHECK_OK(xsock_addr_parse(&a, want));
     CHECK_OK(xsock_addr_format(&a, text, sizeof text));
     printf("%s -> %s\n", want, text);
     CHECK_STR(text, want);
     /* The same address as by number. */
-    sprintf(want, "[fe80::1%%%u]:80", e[lo].index);
+    snprintf(want, sizeof want, "[fe80::1%%%u]:80", e[lo].index);
     CHECK_OK(xsock_addr_parse(&b, want));
     CHECK(xsock_addr_equal(&a, &b));
     /* A name no interface has. */
