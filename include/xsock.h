@@ -153,10 +153,11 @@ typedef struct xsock_addr {
 
 /* Numeric text only: "1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80"; the port
  * may be left out (port 0), and so may the brackets of an IPv6 address that
- * has no port ("::1").
+ * has no port ("::1"). The scope may be an interface name ("%eth0").
  * Bad input: XSOCK_EINVAL: out or text NULL, text anything else. */
 XSOCK_API int xsock_addr_parse(xsock_addr *out, const char *text);
-/* Writes "1.2.3.4:80", "[::1]:80" (RFC 5952) or an AF_UNIX path into buf;
+/* Writes "1.2.3.4:80", "[::1]:80" (RFC 5952; a scope by its interface's
+ * name where the OS knows one, "[fe80::1%eth0]:80") or an AF_UNIX path into buf;
  * returns the length written (without NUL).
  * Bad input: XSOCK_EINVAL: addr NULL or empty, buf NULL, cap 0;
  * XSOCK_EAFNOSUPPORT: addr of an unknown family; XSOCK_ENOBUFS: cap too
@@ -475,12 +476,167 @@ XSOCK_API const char *xsock_poller_backend(const xsock_poller *p);
  * Bad input: XSOCK_EINVAL: out NULL, host "", port outside 0..65535;
  * XSOCK_ENOTFOUND: host no name (as for xsock_addr_resolve). */
 XSOCK_API int xsock_tcp_listen(xsock_t *out, const char *host, int port, int backlog);
-/* Resolves host and tries every address in turn, each with timeout_ms.
+/* Resolves host and races its addresses with xsock_connect_any (Happy
+ * Eyeballs): timeout_ms (< 0: no bound) bounds the whole.
  * Bad input: as xsock_tcp_listen, and XSOCK_EINVAL: host NULL. */
 XSOCK_API int xsock_tcp_connect(xsock_t *out, const char *host, int port, int timeout_ms);
 /* A bound UDP socket; host NULL, "::" and names as for xsock_tcp_listen.
  * Bad input: as xsock_tcp_listen. */
 XSOCK_API int xsock_udp_bind(xsock_t *out, const char *host, int port);
+
+
+/* ---- day-one calls: scatter/gather, peek, keepalive timing, ... ---------
+ * What a program ported from C#, Java or BSD sockets reaches for first
+ * (docs/PORTING.md lists each beside the call it replaces). */
+
+/* One buffer of a scatter/gather transfer, laid out as the OS's own (POSIX
+ * struct iovec {base, len}; Windows WSABUF {ULONG len, char *buf}) so that
+ * an array goes to sendmsg/recvmsg or WSASend/WSARecv as it is, without a
+ * copy (libuv's uv_buf_t does the same). Set base and len by name or with
+ * xsock_buf_init: the order of the fields differs between the OSes. */
+#ifdef _WIN32
+typedef struct xsock_buf {
+    unsigned long len; /* ULONG: at most 4 GiB - 1 per buffer */
+    char *base;
+} xsock_buf;
+#else
+typedef struct xsock_buf {
+    char *base;
+    size_t len;
+} xsock_buf;
+#endif
+
+/* Most buffers one xsock_sendv / xsock_recvv takes: IOV_MAX of Linux,
+ * macOS and the BSDs (POSIX promises only 16; xsock does not build where
+ * the OS allows fewer). Windows has no limit of its own: the same here. */
+#define XSOCK_IOV_MAX 1024
+
+/* A buffer of len bytes at base. On Windows a length above 4 GiB - 1 is
+ * cut there (a partial transfer, as for the INT_MAX cap below). */
+XSOCK_API xsock_buf xsock_buf_init(void *base, size_t len);
+/* One send / receive over count buffers, in order: bytes moved or a
+ * negative code, as xsock_send / xsock_recv (partial transfers happen; the
+ * same timeout, non-blocking, EPIPE and end-of-stream answers). A total
+ * above INT_MAX is a partial transfer: the leading buffers that fit, or
+ * (xsock_sendv on Linux) what the OS takes, at most 2 GiB - 4 KiB. count 0, or buffers of 0 bytes in all, give 0 at once. recvv
+ * on a datagram socket: one datagram spread over the buffers; a larger one
+ * gives XSOCK_EMSGSIZE (the data is lost) on every OS.
+ * Bad input: s; XSOCK_EINVAL: bufs NULL and count > 0, count >
+ * XSOCK_IOV_MAX, a buffer with base NULL and len > 0 (xsock_recvv checks
+ * before it reads; xsock_sendv, to stay as fast as writev, learns it from
+ * the OS, so on POSIX the bytes before that buffer may be sent, and
+ * counted, first). */
+XSOCK_API xsock_ssize_t xsock_sendv(xsock_t s, const xsock_buf *bufs, size_t count);
+XSOCK_API xsock_ssize_t xsock_recvv(xsock_t s, xsock_buf *bufs, size_t count);
+
+
+/* Copies up to len bytes of what xsock_recv would give, leaving them queued
+ * (MSG_PEEK): the same blocking, timeout and end-of-stream answers. On a
+ * datagram socket a datagram larger than len gives XSOCK_EMSGSIZE, as
+ * xsock_recv does, but stays queued whole.
+ * Bad input: s; XSOCK_EINVAL: buf NULL and len > 0 (len 0 gives 0 at once). */
+XSOCK_API xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len);
+/* Bytes a receive can take now without blocking (C#'s Socket.Available,
+ * Java's InputStream.available()): on a stream socket what is queued (0
+ * also at the end of the stream: xsock_recv tells the two apart); on a
+ * datagram socket the size of the next datagram on every OS (Windows'
+ * FIONREAD, and macOS's, give the whole queue: xsock asks otherwise).
+ * Bad input: s; XSOCK_EINVAL: s a listening socket. */
+XSOCK_API xsock_ssize_t xsock_available(xsock_t s);
+
+
+/* The OS's own words for a native code as xsock_last_native_error() gives
+ * it: an errno (strerror_r), a WSA or other Windows code (FormatMessage,
+ * in UTF-8), a getaddrinfo EAI_* code (gai_strerror; Windows' EAI codes
+ * are WSA codes; on POSIX only where they are negative, as with glibc and
+ * musl: elsewhere they overlap errno values, whose text wins). Thread-safe.
+ * Writes the text and its NUL to buf and returns its length (no trailing
+ * newline or period); a code the OS has no text for gives
+ * "unknown error <n>".
+ * Bad input: XSOCK_EINVAL: buf NULL or cap 0; XSOCK_ENOBUFS: cap too small
+ * (buf then holds ""). */
+XSOCK_API int xsock_native_strerror(int native, char *buf, size_t cap);
+
+
+/* TCP keepalive on (on != 0) or off, with its timing: idle_s seconds of
+ * silence before the first probe, interval_s seconds between probes, count
+ * unanswered probes before the connection is dropped (the next call then
+ * fails, XSOCK_ETIMEDOUT or XSOCK_ECONNRESET). 0 for any of the three keeps
+ * the OS's default for it (Linux: 7200 s, 75 s, 9 probes); with on 0 they
+ * are ignored. Linux and the BSDs: TCP_KEEPIDLE, TCP_KEEPINTVL,
+ * TCP_KEEPCNT; macOS: TCP_KEEPALIVE for the idle time. Windows 10 1709 and
+ * later: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT. Where Windows refuses
+ * those (older Windows; Wine 8): SIO_KEEPALIVE_VALS, which sets idle and
+ * interval together, so a 0 there means Windows' documented defaults (2 h,
+ * 1 s), and which has no count: that Windows always sends 10 probes, and
+ * count is ignored.
+ * Bad input: s; XSOCK_EINVAL: idle_s or interval_s outside 0..32767, count
+ * outside 0..127 (Linux's limits, kept on every OS), s a datagram socket. */
+XSOCK_API int xsock_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
+
+
+/* The close that loses no data: shuts down the sending side (the peer
+ * reads the end of the stream after every byte sent), reads and discards
+ * until the peer ends its side or timeout_ms passes (< 0: no bound), then
+ * closes. A plain close with unread data queued makes the OS reset the
+ * connection (RST), and the peer may then lose the last bytes sent to it;
+ * this is the close Microsoft recommends ("Graceful Shutdown, Linger
+ * Options, and Socket Closure"). Returns 0 when the peer ended its side,
+ * XSOCK_ETIMEDOUT when it did not in time, or the error met. s is closed
+ * on every return but XSOCK_EBADF for XSOCK_INVALID.
+ * Bad input: s; XSOCK_ENOTSUP: s a datagram socket (closed all the same). */
+XSOCK_API int xsock_close_graceful(xsock_t s, int timeout_ms);
+
+
+/* Takes in a socket made elsewhere (systemd or launchd socket activation,
+ * another library) and gives it the defaults of an xsock socket, after
+ * which every call works on it: not inherited by child processes, no
+ * SIGPIPE (where the OS needs a socket option for that), blocking (xsock
+ * must know the mode, and Windows cannot be asked: call
+ * xsock_set_nonblocking afterwards if you want it so), and on Windows a
+ * datagram socket gets no WSAECONNRESET from an earlier ICMP error. Its
+ * address, options and connection are left as they are.
+ * Bad input: XSOCK_EBADF: s XSOCK_INVALID, closed, or no socket. */
+XSOCK_API int xsock_adopt(xsock_t s);
+
+
+/* Racing connect (Happy Eyeballs, RFC 8305): connects a new TCP socket to
+ * the first of addrs[0..n-1] that answers. The families are interleaved
+ * as RFC 8305 section 4 orders them (the family of addrs[0] first, then
+ * the other, then back), a new attempt starts every 250 ms or as soon as
+ * one fails, the first to connect wins and the others are closed.
+ * timeout_ms bounds the whole (< 0: each attempt as long as the OS lets
+ * it). The socket in *out is blocking, as from xsock_open. Returns 0, or
+ * XSOCK_ETIMEDOUT, or the error of the last attempt that failed.
+ * Bad input: XSOCK_EINVAL: out NULL, addrs NULL, n 0, n > 256; any
+ * address as "addr" above. */
+XSOCK_API int xsock_connect_any(xsock_t *out, const xsock_addr *addrs, size_t n, int timeout_ms);
+
+
+/* One address of one network interface (xsock_interfaces). */
+#define XSOCK_IF_UP 0x1        /* the interface is up (Windows: operational) */
+#define XSOCK_IF_LOOPBACK 0x2  /* a loopback interface */
+#define XSOCK_IF_MULTICAST 0x4 /* it can send and receive multicast */
+#define XSOCK_IFNAMESIZE 64
+typedef struct xsock_interface {
+    /* The OS's name for it, as scope text takes it ("eth0", "lo0"; on
+     * Windows if_indextoname's "ethernet_32768"), cut to 63 bytes. */
+    char name[XSOCK_IFNAMESIZE];
+    unsigned int index;  /* the interface index (an IPv6 scope id), > 0 */
+    xsock_addr addr;     /* the address, port 0 */
+    int prefix_len;      /* of the netmask: 0..32 (IPv4), 0..128 (IPv6) */
+    unsigned int flags;  /* XSOCK_IF_* */
+} xsock_interface;
+
+/* The IPv4 and IPv6 addresses of this host's interfaces, one entry per
+ * address (getifaddrs; Windows GetAdaptersAddresses). Fills at most max
+ * entries of out and returns how many there are, which may exceed max (as
+ * snprintf does): call with max 0 to size the array.
+ * Scope text: xsock_addr_parse takes a scope by name as well as by number
+ * ("[fe80::1%eth0]:80", if_nametoindex) and xsock_addr_format writes the
+ * name where the OS knows one (if_indextoname) and it fits.
+ * Bad input: XSOCK_EINVAL: out NULL and max > 0. */
+XSOCK_API int xsock_interfaces(xsock_interface *out, size_t max);
 
 #ifdef __cplusplus
 }

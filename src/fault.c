@@ -86,13 +86,23 @@ static void *real_malloc(size_t n) { return malloc(n); }
 static void *real_calloc(size_t n, size_t size) { return calloc(n, size); }
 static void *real_realloc(void *p, size_t n) { return realloc(p, n); }
 static void real_free(void *p) { free(p); }
+static int WSAAPI real_WSASend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
+                               LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE done)
+{
+    return WSASend(s, b, n, sent, flags, ov, done);
+}
+static int WSAAPI real_WSARecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
+                               LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE done)
+{
+    return WSARecv(s, b, n, got, flags, ov, done);
+}
 
 #define REAL_CALLS                                                                          \
     {real_WSASocketW, real_closesocket, real_bind, real_listen, real_accept, real_connect,     \
      real_shutdown, real_send, real_recv, real_sendto, real_recvfrom, real_getsockname,        \
      real_getpeername, real_setsockopt, real_getsockopt, real_ioctlsocket, real_WSAIoctl,      \
      real_select, real_getaddrinfo, real_SetHandleInformation, real_malloc, real_calloc,       \
-     real_realloc, real_free}
+     real_realloc, real_free, real_WSASend, real_WSARecv}
 
 #else /* POSIX */
 
@@ -144,7 +154,7 @@ static int real_accept4(int s, struct sockaddr *a, socklen_t *n, int f)
     {socket, socketpair, close, real_bind, listen, real_accept, ACCEPT4, real_connect,         \
      shutdown, send, recv, real_sendto, recvmsg, real_getsockname, real_getpeername,           \
      setsockopt, getsockopt, fcntl, poll, pipe, read, write, EPOLL_CALLS, KQUEUE_CALLS,        \
-     getaddrinfo, malloc, calloc, realloc, free}
+     getaddrinfo, malloc, calloc, realloc, free, sendmsg}
 
 #endif /* _WIN32 */
 

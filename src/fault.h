@@ -52,6 +52,11 @@ typedef struct xsock__os_table {
     void *(*calloc)(size_t, size_t);
     void *(*realloc)(void *, size_t);
     void (*free)(void *);
+    /* The day-one calls (issue 13). */
+    int(WSAAPI *WSASend)(SOCKET, LPWSABUF, DWORD, LPDWORD, DWORD, LPWSAOVERLAPPED,
+                         LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+    int(WSAAPI *WSARecv)(SOCKET, LPWSABUF, DWORD, LPDWORD, LPDWORD, LPWSAOVERLAPPED,
+                         LPWSAOVERLAPPED_COMPLETION_ROUTINE);
 } xsock__os_table;
 #  else
 #    include <netdb.h>
@@ -98,6 +103,8 @@ typedef struct xsock__os_table {
     void *(*calloc)(size_t, size_t);
     void *(*realloc)(void *, size_t);
     void (*free)(void *);
+    /* The day-one calls (issue 13). */
+    ssize_t (*sendmsg)(int, const struct msghdr *, int);
 } xsock__os_table;
 #  endif
 

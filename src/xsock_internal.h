@@ -206,4 +206,54 @@ int xsock__poller_pipe_wake(int wfd);
 void xsock__poller_pipe_drain(int rfd);
 #endif
 
+
+/* ---- the day-one calls (issue 13): each backend ------------------------------
+ * The common layer has checked s, the buffers (count 1..XSOCK_IOV_MAX, no
+ * NULL base with a length, a total <= INT_MAX) and every other argument. */
+
+/* The error path of a transfer, shared by the calls below: EINTR is the
+ * caller's to retry; EAGAIN on a blocking socket (a timeout set by option
+ * expired) is XSOCK_ETIMEDOUT, on a non-blocking one XSOCK_EAGAIN; as
+ * xsock__sys_send/recv answer. Records the native code. */
+xsock_ssize_t xsock__sys_transfer_error(xsock_t s);
+/* How many leading buffers fit in INT_MAX bytes in all (0: not even the
+ * first); *null_base says whether any has base NULL and len > 0. */
+size_t xsock__vector_fit(const xsock_buf *bufs, size_t count, int *null_base);
+/* One sendmsg / WSASend (recvmsg / WSARecv) over the caller's array as it
+ * is; recvv gives XSOCK_EMSGSIZE for a truncated datagram. sendv is given
+ * count 1..XSOCK_IOV_MAX only, its buffers unchecked: a NULL base with a
+ * length is XSOCK_EINVAL and a total past INT_MAX moves the leading
+ * buffers that fit (xsock__vector_fit), as the backend finds out. */
+xsock_ssize_t xsock__sys_sendv(xsock_t s, const xsock_buf *bufs, size_t count);
+xsock_ssize_t xsock__sys_recvv(xsock_t s, xsock_buf *bufs, size_t count);
+/* XSOCK_STREAM or XSOCK_DGRAM (SO_TYPE); XSOCK_EBADF for no socket. */
+int xsock__sys_socket_type(xsock_t s);
+/* recv with MSG_PEEK, len 1..INT_MAX; a truncated datagram: XSOCK_EMSGSIZE. */
+xsock_ssize_t xsock__sys_peek(xsock_t s, void *buf, size_t len);
+/* Bytes queued (stream) or the size of the next datagram. */
+xsock_ssize_t xsock__sys_available(xsock_t s);
+/* The OS's text for a native code into buf (cap >= 1): its length, or
+ * XSOCK_ENOBUFS with buf "". */
+int xsock__sys_native_strerror(int native, char *buf, size_t cap);
+/* Copies text (n bytes, no NUL needed) into buf with a NUL: n, or
+ * XSOCK_ENOBUFS with buf "" when cap <= n. Trailing spaces, newlines and
+ * one final period are dropped first. */
+int xsock__put_text(const char *text, size_t n, char *buf, size_t cap);
+/* "unknown error <n>" into buf, as xsock__put_text. */
+int xsock__put_unknown(int native, char *buf, size_t cap);
+/* Keepalive on/off and its timing (0: the OS default); s is a stream socket. */
+int xsock__sys_set_keepalive(xsock_t s, int on, int idle_s, int interval_s, int count);
+/* Milliseconds on a monotonic clock (graceful close, racing connect). */
+long long xsock__sys_now_ms(void);
+/* Gives a socket made elsewhere xsock's defaults (not inherited, no
+ * SIGPIPE, blocking, Windows' bookkeeping); XSOCK_EBADF for no socket. */
+int xsock__sys_adopt(xsock_t s);
+/* The interfaces' addresses: fills up to max of out, returns how many exist. */
+int xsock__sys_interfaces(xsock_interface *out, size_t max);
+/* if_nametoindex: the index of a named interface, 0 if there is none. */
+unsigned long xsock__sys_scope_index(const char *name);
+/* if_indextoname into buf (cap >= 1): the name's length, or < 0 if the
+ * index has none or it does not fit. */
+int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap);
+
 #endif /* XSOCK_INTERNAL_H */

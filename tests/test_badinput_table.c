@@ -128,6 +128,35 @@ CALL(xsock_poller_wake, a->p)
 CALL(xsock_tcp_listen, a->out, a->host, a->port, a->backlog)
 CALL(xsock_tcp_connect, a->out, a->host, a->port, a->timeout)
 CALL(xsock_udp_bind, a->out, a->host, a->port)
+/* The day-one calls (issue 13). */
+CALL(xsock_peek, a->s, a->buf, a->len)
+CALL(xsock_available, a->s)
+CALL(xsock_native_strerror, 1, a->buf, a->cap)
+CALL(xsock_set_keepalive, a->s, 1, 0, 0, 0)
+CALL(xsock_close_graceful, a->s, a->timeout)
+CALL(xsock_adopt, a->s)
+CALL(xsock_connect_any, a->out, a->addr, a->n, a->timeout)
+
+/* One buffer of a->buf and a->len; a->n buffers as the count (the huge
+ * counts are refused before the array is read). */
+static long long call_xsock_sendv(args *a)
+{
+    xsock_buf b = xsock_buf_init(a->buf, a->len);
+    return (long long)xsock_sendv(a->s, &b, a->n);
+}
+
+static long long call_xsock_recvv(args *a)
+{
+    xsock_buf b = xsock_buf_init(a->buf, a->len);
+    return (long long)xsock_recvv(a->s, &b, a->n);
+}
+
+/* a->buf NULL or not: an array of the right type, or NULL. */
+static long long call_xsock_interfaces(args *a)
+{
+    static xsock_interface e[4];
+    return (long long)xsock_interfaces(a->buf != NULL ? e : NULL, a->n);
+}
 
 /* set_port writes into its address: a copy per call. */
 static long long call_xsock_addr_set_port(args *a)
@@ -420,6 +449,24 @@ static const row rows[] = {
         BAD(F_PORT, K_PORT, EINVAL_)),
     ROW(xsock_udp_bind, S_NONE, BAD(F_OUT, K_NULL, EINVAL_), BAD(F_HOST, K_EMPTYTEXT, EINVAL_),
         BAD(F_HOST, K_NOHOST, XSOCK_ENOTFOUND), BAD(F_PORT, K_PORT, EINVAL_)),
+
+    /* the day-one calls (issue 13); a count past XSOCK_IOV_MAX: EINVAL */
+    ROW(xsock_sendv, S_CONN, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_), BAD(F_N, K_HUGE, EINVAL_),
+        BAD(F_N, K_ZERO, 0)),
+    ROW(xsock_recvv, S_CONN, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_), BAD(F_N, K_HUGE, EINVAL_),
+        BAD(F_N, K_ZERO, 0), BAD(F_LEN, K_ZERO, 0)),
+    ROW(xsock_peek, S_CONN, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_), BAD(F_LEN, K_ZERO, 0)),
+    ROW(xsock_available, S_CONN, BADSOCK),
+    ROW(xsock_available, S_LISTEN, BAD(F_S, K_AS_IS, EINVAL_)),
+    ROW(xsock_native_strerror, S_NONE, BAD(F_BUF, K_NULL, EINVAL_), BAD(F_CAP, K_ZERO, EINVAL_),
+        BAD(F_CAP, K_SMALL, XSOCK_ENOBUFS)),
+    ROW(xsock_set_keepalive, S_CONN, BADSOCK),
+    ROW(xsock_set_keepalive, S_UDP, BAD(F_S, K_AS_IS, EINVAL_)),
+    ROW(xsock_close_graceful, S_NONE, BADSOCK),
+    ROW(xsock_adopt, S_NONE, BADSOCK),
+    ROW(xsock_connect_any, S_NONE, BAD(F_OUT, K_NULL, EINVAL_), BADADDR(F_ADDR),
+        BAD(F_N, K_ZERO, EINVAL_), BAD(F_N, K_HUGE, EINVAL_)),
+    ROW(xsock_interfaces, S_NONE, BAD(F_BUF, K_NULL, EINVAL_)),
 };
 
 /* Functions that take no argument that can be wrong, or never fail: their
@@ -427,7 +474,7 @@ static const row rows[] = {
 static const char *const no_rows[] = {
     "xsock_strerror", "xsock_err_name", "xsock_last_native_error", "xsock_init",
     "xsock_cleanup", "xsock_version", "xsock_version_string", "xsock_poller_destroy",
-    "xsock_poller_backend", "xsock_set_interruptible"};
+    "xsock_poller_backend", "xsock_set_interruptible", "xsock_buf_init"};
 
 /* ---- the good values, and the closed handle ------------------------------ */
 

@@ -180,6 +180,18 @@ static int parse_uint(const char *s, size_t n, unsigned long max, unsigned long 
     return 0;
 }
 
+/* An IPv6 scope: a number, or an interface name (if_nametoindex). */
+static int parse_scope(const char *s, size_t n, unsigned long *out)
+{
+    char name[XSOCK_IFNAMESIZE];
+    if (parse_uint(s, n, 0xffffffffUL, out) == 0) return 0;
+    if (n == 0 || n >= sizeof name || memchr(s, '\0', n) != NULL) return -1;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    *out = xsock__sys_scope_index(name);
+    return *out != 0 ? 0 : -1;
+}
+
 int xsock_addr_parse(xsock_addr *out, const char *text)
 {
     unsigned char ip[16];
@@ -196,7 +208,7 @@ int xsock_addr_parse(xsock_addr *out, const char *text)
             return xsock__fail(XSOCK_EINVAL, 0);
         pct = memchr(text + 1, '%', (size_t)(close - text - 1));
         if (pct != NULL &&
-            parse_uint(pct + 1, (size_t)(close - pct - 1), 0xffffffffUL, &scope) != 0)
+            parse_scope(pct + 1, (size_t)(close - pct - 1), &scope) != 0)
             return xsock__fail(XSOCK_EINVAL, 0);
         if (parse_v6(text + 1, (size_t)((pct ? pct : close) - text - 1), ip) != 0)
             return xsock__fail(XSOCK_EINVAL, 0);
@@ -205,7 +217,7 @@ int xsock_addr_parse(xsock_addr *out, const char *text)
     colon = strchr(text, ':');
     if (colon != NULL && strchr(colon + 1, ':') != NULL) { /* bare IPv6, no port */
         pct = strchr(text, '%');
-        if (pct != NULL && parse_uint(pct + 1, strlen(pct + 1), 0xffffffffUL, &scope) != 0)
+        if (pct != NULL && parse_scope(pct + 1, strlen(pct + 1), &scope) != 0)
             return xsock__fail(XSOCK_EINVAL, 0);
         if (parse_v6(text, pct ? (size_t)(pct - text) : n, ip) != 0)
             return xsock__fail(XSOCK_EINVAL, 0);
@@ -304,8 +316,13 @@ int xsock_addr_format(const xsock_addr *addr, char *buf, size_t cap)
         tmp[n++] = '[';
         n += fmt_v6(tmp + n, (const unsigned char *)&sin6->sin6_addr);
         if (sin6->sin6_scope_id != 0) {
+            /* The interface's name where the OS knows one and it fits
+             * (with "]:65535" after it) in XSOCK_ADDRSTRLEN, else its number. */
+            int named;
             tmp[n++] = '%';
-            n += fmt_uint(tmp + n, (unsigned long)sin6->sin6_scope_id);
+            named = xsock__sys_scope_name((unsigned long)sin6->sin6_scope_id, tmp + n,
+                                          XSOCK_ADDRSTRLEN - 8 - n);
+            n += named > 0 ? (size_t)named : fmt_uint(tmp + n, (unsigned long)sin6->sin6_scope_id);
         }
         tmp[n++] = ']';
         tmp[n++] = ':';

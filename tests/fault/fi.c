@@ -376,13 +376,28 @@ static BOOL WINAPI h_SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
     return real.SetHandleInformation(h, mask, flags);
 }
 
+/* Scatter/gather (issue 13): planned as a send / recv, without the cap. */
+static int WSAAPI h_WSASend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
+                            LPWSAOVERLAPPED o, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+    int e = plan(FI_SEND, NULL);
+    return e ? fail(e) : real.WSASend(s, b, n, sent, flags, o, cr);
+}
+
+static int WSAAPI h_WSARecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
+                            LPWSAOVERLAPPED o, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+    int e = plan(FI_RECV, NULL);
+    return e ? fail(e) : real.WSARecv(s, b, n, got, flags, o, cr);
+}
+
 void fi_install(void)
 {
     static const xsock__os_table hooks = {
         h_WSASocketW, h_closesocket, h_bind, h_listen, h_accept, h_connect, h_shutdown, h_send,
         h_recv, h_sendto, h_recvfrom, h_getsockname, h_getpeername, h_setsockopt, h_getsockopt,
         h_ioctlsocket, h_WSAIoctl, h_select, h_getaddrinfo, h_SetHandleInformation,
-        h_malloc, h_calloc, h_realloc, h_free};
+        h_malloc, h_calloc, h_realloc, h_free, h_WSASend, h_WSARecv};
     if (!lock_ready) {
         xmutex_init(&lock);
         lock_ready = 1;
@@ -603,6 +618,13 @@ static int h_getaddrinfo(const char *host, const char *serv, const struct addrin
     return e ? e : real.getaddrinfo(host, serv, hints, res);
 }
 
+/* Scatter/gather (issue 13): planned as a send, without the cap. */
+static ssize_t h_sendmsg(int s, const struct msghdr *m, int flags)
+{
+    int e = plan(FI_SEND, NULL);
+    return e ? fail(e) : real.sendmsg(s, m, flags);
+}
+
 void fi_install(void)
 {
     xsock__os_table hooks = {
@@ -610,7 +632,7 @@ void fi_install(void)
         h_shutdown, h_send, h_recv, h_sendto, h_recvmsg, h_getsockname, h_getpeername,
         h_setsockopt, h_getsockopt, h_fcntl, h_poll, h_pipe, h_read, h_write,
         h_epoll_create1, h_epoll_ctl, h_epoll_wait, h_eventfd, h_kqueue, h_kevent,
-        h_getaddrinfo, h_malloc, h_calloc, h_realloc, h_free};
+        h_getaddrinfo, h_malloc, h_calloc, h_realloc, h_free, h_sendmsg};
     /* What this OS lacks stays missing, so that the library sees it so. */
     if (real.accept4 == NULL) hooks.accept4 = NULL;
     if (real.epoll_create1 == NULL) {

@@ -336,3 +336,23 @@ int xsock__sys_resolve(const char *host, int af, int port, xsock_addr *out, size
     }
     return n > 0 ? (int)n : xsock__fail(XSOCK_ENOTFOUND, 0);
 }
+
+/* ---- the day-one calls (issue 13) that the one-liners reach ---------------- */
+
+/* xsock_tcp_connect races its addresses (src/common/happy.c): a clock that
+ * never moves is enough, as the fake connect answers at once. */
+long long xsock__sys_now_ms(void) { return 0; }
+
+/* Scope names (src/common/addr.c): no interface has a name here, so scope
+ * text is numbers only, as before. */
+unsigned long xsock__sys_scope_index(const char *name)
+{
+    (void)name;
+    return 0;
+}
+
+int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap)
+{
+    (void)index, (void)buf, (void)cap;
+    return -1;
+}

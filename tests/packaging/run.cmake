@@ -103,7 +103,7 @@ elseif(STEP STREQUAL "pkg_config")
   unset(ENV{PKG_CONFIG_SYSROOT_DIR})
   set(static "")
   if(NOT SHARED)
-    set(static --static) # Libs.private: ws2_32 and bcrypt on Windows
+    set(static --static) # Libs.private: ws2_32, bcrypt and iphlpapi on Windows
   endif()
   foreach(what modversion cflags libs)
     execute_process(COMMAND "${pkg_config}" --${what} ${static} xsock
