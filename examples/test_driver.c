@@ -1067,7 +1067,7 @@ static const char *const tcp_servers[] = {"cs_server",           "hello_server",
 static void test_busy_port(void)
 {
     proc *first[NSERVERS], *second[NSERVERS];
-    char ports[NSERVERS][16], want[128];
+    char ports[NSERVERS][16], want[256];
     int i;
     for (i = 0; i < NSERVERS; i++) first[i] = start(tcp_servers[i], "0", NULL);
     for (i = 0; i < NSERVERS; i++) listening_port(first[i], ports[i], sizeof ports[i]);
