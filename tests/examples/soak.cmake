@@ -1,8 +1,8 @@
 # The concurrent echo servers under load (soak_driver.c), for CTest:
-# soak.<server>.<test>. Included by CMakeLists.txt with XSOCK_BUILD_TESTS.
+# soak.<server>.<test>. Included by examples.cmake beside it.
 # The driver compiles in test_driver.c's process code and counts the
 # server's descriptors with tests/open_handles.h.
-xsock_example(examples_soak_driver soak_driver.c)
+xsock_example(examples_soak_driver ${CMAKE_CURRENT_LIST_DIR}/soak_driver.c)
 target_include_directories(examples_soak_driver PRIVATE ${PROJECT_SOURCE_DIR}/tests)
 add_dependencies(examples_soak_driver echo_server_threads echo_server_poll)
 if(CMAKE_CROSSCOMPILING)
