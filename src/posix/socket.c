@@ -433,12 +433,13 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
     t.s = s;
     t.buf = buf;
     t.len = len;
-    /* read(2), not recv(2) with flags 0: on a stream socket the two are the
-     * same call (recv(2): "the only difference between recv() and read(2)
-     * is the presence of flags"; POSIX read() on a socket is recv() with no
-     * flags), and read has fewer arguments to pass on: one instruction here,
-     * and 4 fewer in glibc, whose recv is recvfrom with two NULL arguments.
-     * The retry after a failure (call_once) stays recv, with its flags. */
+    /* read(2), not recv(2) with flags 0: on a socket the two are the same
+     * call (POSIX read(): "If fildes refers to a socket, read() shall be
+     * equivalent to recv() with no flags set"), and read has fewer
+     * arguments to pass on: one instruction here, and 3 fewer in glibc (7
+     * in a threaded process), whose recv is recvfrom with two NULL
+     * arguments (bench/NOTES.md). The retry after a failure (call_once) stays recv,
+     * with its flags. */
     n = XSOCK__OS(read)(s, buf, len);
     return n >= 0 ? (xsock_ssize_t)n : transfer_failed(&t, OP_RECV);
 }
