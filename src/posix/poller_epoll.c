@@ -186,16 +186,19 @@ static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
             uint64_t id = b[i].data.u64, count;
             uint32_t e = b[i].events;
             const ep_watch *w;
-            if (id == WAKE_ID) {
-                if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
-                woken = 1;
-                continue;
-            }
-            /* Out of bounds only in a forked child, whose table is a copy
+            /* One test for the common case, a socket's event. Out of bounds:
+             * the wake id (its low half, all ones, is beyond any table of
+             * descriptors), or in a forked child, whose table is a copy
              * while the set is the parent's; another id there: a socket
              * closed by other means that a child still holds (or its
              * number reused). */
-            if ((uint32_t)id >= cap || (w = &tab[(uint32_t)id])->id != id) continue;
+            if ((uint32_t)id >= cap || (w = &tab[(uint32_t)id])->id != id) {
+                if (id == WAKE_ID) {
+                    if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
+                    woken = 1;
+                }
+                continue;
+            }
             ev->sock = (xsock_t)(uint32_t)id;
             ev->events = (e & SLOW_BITS) ? from_native(e, w->events) : (short)(e & (EPOLLIN | EPOLLOUT));
             ev->udata = w->udata;
