@@ -22,6 +22,14 @@ int xsock__sys_native_strerror(int native, char *buf, size_t cap)
     text = strerror_r(native, tmp, sizeof tmp);
 #else
     if (strerror_r(native, tmp, sizeof tmp) != 0) return xsock__put_unknown(native, buf, cap);
+    {
+        /* musl gives every code it has no text for one text ("No error
+         * information", src/errno/__strerror.h) and success: a code that
+         * reads like INT_MAX, which no errno is, has no text of its own. */
+        char none[256];
+        if (native != 0 && strerror_r(INT_MAX, none, sizeof none) == 0 && strcmp(tmp, none) == 0)
+            return xsock__put_unknown(native, buf, cap);
+    }
 #endif
     if (text == NULL || text[0] == '\0') return xsock__put_unknown(native, buf, cap);
     return xsock__put_text(text, strlen(text), buf, cap);
