@@ -16,11 +16,17 @@ int xsock__sys_socket_type(xsock_t s)
  * MSG_PEEK, leaves it queued ("recv function", Microsoft docs). */
 static xsock_ssize_t peek(xsock_t s, char *buf, int len)
 {
-    int n = XSOCK__OS(recv)(XSOCK__S(s), buf, len, MSG_PEEK);
-    if (n >= 0) return n;
-    /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
-    if (WSAGetLastError() == WSAESHUTDOWN) return 0;
-    return xsock__sys_transfer_error(s);
+    ULONGLONG start = 0;
+    int n, r;
+    for (;;) {
+        if ((n = XSOCK__OS(recv)(XSOCK__S(s), buf, len, MSG_PEEK)) >= 0) return n;
+        /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
+        if (WSAGetLastError() == WSAESHUTDOWN) return 0;
+        /* A receive timeout is a wait, then the call (socket.c). */
+        if ((r = xsock__win_wait_again(XSOCK__S(s), 0, &start)) <= 0) break;
+        if (r == 2) return 0;
+    }
+    return r < 0 ? r : xsock__sys_transfer_error(s);
 }
 
 xsock_ssize_t xsock__sys_peek(xsock_t s, void *buf, size_t len)

@@ -297,7 +297,7 @@ static xsock_ssize_t transfer_error(SOCKET s)
  * nothing queued, which reads as the end of the stream. 0: report the
  * failure as it is; < 0: the code to return (XSOCK_ETIMEDOUT: the socket
  * stays as good as before). */
-static int wait_again(SOCKET s, int sending, ULONGLONG *start)
+int xsock__win_wait_again(SOCKET s, int sending, ULONGLONG *start)
 {
     int ms = -1, r;
     if (WSAGetLastError() != WSAEWOULDBLOCK || (r = xsock__win_wait_for(s, sending, &ms)) == 0) return 0;
@@ -318,7 +318,7 @@ static XSOCK__NOINLINE xsock_ssize_t send_failed(SOCKET s, const char *buf, int 
 {
     ULONGLONG start = 0;
     int r, n;
-    while ((r = wait_again(s, 1, &start)) > 0)
+    while ((r = xsock__win_wait_again(s, 1, &start)) > 0)
         if ((n = XSOCK__OS(send)(s, buf, len, 0)) >= 0) return n;
     return r < 0 ? r : transfer_error(s);
 }
@@ -330,7 +330,7 @@ static XSOCK__NOINLINE xsock_ssize_t recv_failed(SOCKET s, char *buf, int len)
     for (;;) {
         /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
         if (WSAGetLastError() == WSAESHUTDOWN) return 0;
-        if ((r = wait_again(s, 0, &start)) <= 0) break;
+        if ((r = xsock__win_wait_again(s, 0, &start)) <= 0) break;
         if (r == 2) return 0;
         if ((n = XSOCK__OS(recv)(s, buf, len, 0)) >= 0) return n;
     }
@@ -356,7 +356,7 @@ xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xs
     do {
         n = XSOCK__OS(sendto)(XSOCK__S(s), (const char *)buf, (int)len, 0, CSA(to), to->len);
         if (n >= 0) return n;
-    } while ((r = wait_again(XSOCK__S(s), 1, &start)) > 0);
+    } while ((r = xsock__win_wait_again(XSOCK__S(s), 1, &start)) > 0);
     return r < 0 ? r : transfer_error(XSOCK__S(s));
 }
 
@@ -375,7 +375,7 @@ xsock_ssize_t xsock__sys_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr *
         if (n >= 0) return n;
         /* The truncated datagram's bytes and sender are filled in, as
          * POSIX's MSG_TRUNC case; both give XSOCK_EMSGSIZE. */
-    } while ((r = wait_again(XSOCK__S(s), 0, &start)) == 1);
+    } while ((r = xsock__win_wait_again(XSOCK__S(s), 0, &start)) == 1);
     if (r == 2) return 0;
     return r < 0 ? r : transfer_error(XSOCK__S(s));
 }

@@ -34,6 +34,7 @@ xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
 xsock_ssize_t xsock__sys_sendv(xsock_t s, const xsock_buf *bufs, size_t count)
 {
     DWORD sent = 0;
+    ULONGLONG start = 0;
     int null_base;
     /* A pass over the buffers, cheap next to the system call: WSASend
      * would take a total past INT_MAX (xsock_ssize_t is 32 bits on 32-bit
@@ -42,20 +43,32 @@ xsock_ssize_t xsock__sys_sendv(xsock_t s, const xsock_buf *bufs, size_t count)
     if (null_base) return xsock__fail(XSOCK_EINVAL, WSAEFAULT);
     if (fit == 0) return xsock__sys_send(s, bufs[0].base, (size_t)INT_MAX);
     count = fit;
-    if (XSOCK__OS(WSASend)(XSOCK__S(s), (LPWSABUF)(void *)bufs, (DWORD)count, &sent, 0, NULL, NULL) == 0)
-        return (xsock_ssize_t)sent;
-    return xsock__sys_transfer_error(s);
+    for (;;) {
+        int r;
+        if (XSOCK__OS(WSASend)(XSOCK__S(s), (LPWSABUF)(void *)bufs, (DWORD)count, &sent, 0, NULL, NULL) == 0)
+            return (xsock_ssize_t)sent;
+        /* A send timeout is a wait, then the call (socket.c). */
+        if ((r = xsock__win_wait_again(XSOCK__S(s), 1, &start)) <= 0)
+            return r < 0 ? r : xsock__sys_transfer_error(s);
+    }
 }
 
 xsock_ssize_t xsock__sys_recvv(xsock_t s, xsock_buf *bufs, size_t count)
 {
-    DWORD got = 0, flags = 0;
-    if (XSOCK__OS(WSARecv)(XSOCK__S(s), (LPWSABUF)(void *)bufs, (DWORD)count, &got, &flags, NULL, NULL) == 0)
-        return (xsock_ssize_t)got;
-    /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
-    if (WSAGetLastError() == WSAESHUTDOWN) return 0;
+    ULONGLONG start = 0;
+    int r;
+    for (;;) {
+        DWORD got = 0, flags = 0;
+        if (XSOCK__OS(WSARecv)(XSOCK__S(s), (LPWSABUF)(void *)bufs, (DWORD)count, &got, &flags, NULL, NULL) == 0)
+            return (xsock_ssize_t)got;
+        /* After shutdown(SD_RECEIVE) Linux reads end of stream; Windows errs. */
+        if (WSAGetLastError() == WSAESHUTDOWN) return 0;
+        /* A receive timeout is a wait, then the call (socket.c). */
+        if ((r = xsock__win_wait_again(XSOCK__S(s), 0, &start)) <= 0) break;
+        if (r == 2) return 0;
+    }
     /* A datagram larger than the buffers: WSAEMSGSIZE, XSOCK_EMSGSIZE. */
-    return xsock__sys_transfer_error(s);
+    return r < 0 ? r : xsock__sys_transfer_error(s);
 }
 
 #endif /* _WIN32 */

@@ -29,6 +29,12 @@ int xsock__win_shut_read(SOCKET s);
  * 2 for a receive after XSOCK_SHUT_RD: the end of the stream (0 bytes);
  * 0 if "would block" is the caller's answer. */
 int xsock__win_wait_for(SOCKET s, int send, int *wait_ms);
+/* After a transfer failed on s (socket.c): 1 when it waited and the call
+ * should be made again (a socket non-blocking in the OS only for its
+ * timeout), 2 for the end of stream after XSOCK_SHUT_RD, 0 to report the
+ * failure as it is, < 0 the code to return (XSOCK_ETIMEDOUT). *start is 0
+ * before the first wait of a call. Every blocking transfer goes through it. */
+int xsock__win_wait_again(SOCKET s, int sending, ULONGLONG *start);
 
 /* A select() set for any number of sockets (poll.c, poller.c). Winsock's
  * fd_set is a count and an array, not a bitmap, and select reads as many
