@@ -650,6 +650,8 @@ XSOCK_API int xsock_interfaces(xsock_interface *out, size_t max);
  * uses that interface's first IPv4 address. Bind the port first (and set
  * XSOCK_OPT_SHAREPORT for several receivers on one port). The options
  * XSOCK_OPT_MULTICAST_* and XSOCK_OPT_TTL apply to the socket's family.
+ * XSOCK_OPT_MULTICAST_LOOP: POSIX applies it to the sender, Winsock to the
+ * receiver ("IPPROTO_IP socket options", Microsoft): set it on both.
  * Bad input: s; XSOCK_EINVAL: group NULL, not a multicast address or not
  * of s's family, source a multicast address or of another family, ifindex
  * < 0; XSOCK_EADDRNOTAVAIL: an IPv4 join or XSOCK_OPT_MULTICAST_IF on an

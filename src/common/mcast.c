@@ -125,13 +125,13 @@ static int membership(xsock_t s, int join, const xsock_addr *group, const xsock_
     struct in_addr ifaddr;
     int v6, r, af;
     CHECK_SOCK(s);
+    if ((r = sock_v6(s, &v6)) < 0) return r; /* a closed s is XSOCK_EBADF before all else */
     if (group == NULL || ifindex < 0) return xsock__fail(XSOCK_EINVAL, 0);
     af = family_of(group);
     if (af != AF_INET && af != AF_INET6) return xsock__fail(XSOCK_EINVAL, 0);
     if (!is_multicast(group, af == AF_INET6)) return xsock__fail(XSOCK_EINVAL, 0);
     if (source != NULL && (family_of(source) != af || is_multicast(source, af == AF_INET6)))
         return xsock__fail(XSOCK_EINVAL, 0);
-    if ((r = sock_v6(s, &v6)) < 0) return r;
     if (v6 != (af == AF_INET6)) return xsock__fail(XSOCK_EINVAL, 0);
     memset(&ifaddr, 0, sizeof ifaddr);
     if (!v6 && (r = v4_of_index(ifindex, &ifaddr)) < 0) return r;
