@@ -661,6 +661,34 @@ XSOCK_API int xsock_mcast_join(xsock_t s, const xsock_addr *group, const xsock_a
 XSOCK_API int xsock_mcast_leave(xsock_t s, const xsock_addr *group, const xsock_addr *source_or_NULL,
                                 int ifindex);
 
+/* ---- datagram batches -------------------------------------------------------
+ * One datagram of a batch. Send: buf and addr (the destination); len and
+ * flags are not read. Receive: buf is where it goes; addr is set to the
+ * source, len to the bytes stored, flags to XSOCK_DGRAM_TRUNC when the
+ * datagram was longer than buf (the rest is lost) or 0. */
+#define XSOCK_DGRAM_TRUNC 0x1
+typedef struct xsock_dgram {
+    xsock_buf buf;
+    xsock_addr addr;
+    size_t len;
+    int flags;
+} xsock_dgram;
+
+/* Receives up to n datagrams: on a blocking socket it waits for the first
+ * (as xsock_recvfrom, timeouts included), then takes what is already
+ * queued; returns how many (>= 1). A non-blocking socket with nothing
+ * queued gives XSOCK_EAGAIN. Linux: one recvmsg, then one recvmmsg for
+ * the rest; elsewhere a loop; the same results everywhere.
+ * Bad input: s; XSOCK_EINVAL: msgs NULL with n > 0, a buf with base NULL
+ * and len > 0. n 0 returns 0; n above INT_MAX is taken as INT_MAX. */
+XSOCK_API int xsock_recvfrom_batch(xsock_t s, xsock_dgram *msgs, size_t n);
+/* Sends msgs[0..n) in order, each to its addr; returns how many were sent
+ * (an error only if the first fails; a later failure ends the batch and
+ * xsock_last_native_error says why). Linux: sendmmsg; elsewhere a loop.
+ * Bad input: as xsock_recvfrom_batch, and a msgs[i].addr the socket cannot
+ * send to (XSOCK_EINVAL / XSOCK_EAFNOSUPPORT, checked before any is sent). */
+XSOCK_API int xsock_sendto_batch(xsock_t s, const xsock_dgram *msgs, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

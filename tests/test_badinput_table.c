@@ -153,6 +153,23 @@ static long long call_xsock_recvv(args *a)
     return (long long)xsock_recvv(a->s, &b, a->n);
 }
 
+/* Batches of one: a->buf NULL gives msgs NULL; the address is a->addr's. */
+static long long call_xsock_recvfrom_batch(args *a)
+{
+    static xsock_dgram m[1];
+    m[0].buf = xsock_buf_init(buf, 8);
+    return (long long)xsock_recvfrom_batch(a->s, a->buf != NULL ? m : NULL, 1);
+}
+
+static long long call_xsock_sendto_batch(args *a)
+{
+    static xsock_dgram m[1];
+    m[0].buf = xsock_buf_init(buf, 8);
+    if (a->addr != NULL) m[0].addr = *a->addr;
+    else memset(&m[0].addr, 0, sizeof m[0].addr);
+    return (long long)xsock_sendto_batch(a->s, a->buf != NULL ? m : NULL, 1);
+}
+
 /* a->buf NULL or not: an array of the right type, or NULL. */
 static long long call_xsock_interfaces(args *a)
 {
@@ -475,6 +492,8 @@ static const row rows[] = {
         BAD(F_ADDR, K_EMPTY, EINVAL_), BAD(F_ADDR, K_ALIEN, EINVAL_), BAD(F_ADDR, K_OTHER, EINVAL_)),
     ROW(xsock_mcast_leave, S_UDP, BADSOCK, BAD(F_S, K_AS_IS, EINVAL_), BAD(F_ADDR, K_NULL, EINVAL_),
         BAD(F_ADDR, K_EMPTY, EINVAL_), BAD(F_ADDR, K_ALIEN, EINVAL_), BAD(F_ADDR, K_OTHER, EINVAL_)),
+    ROW(xsock_recvfrom_batch, S_UDP, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_)),
+    ROW(xsock_sendto_batch, S_UDP, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_), BADADDR(F_ADDR)),
 };
 
 /* Functions that take no argument that can be wrong, or never fail: their
