@@ -356,7 +356,11 @@ enum xsock_option {
                                 holds at most 327 (longer is cut to that) */
     XSOCK_OPT_EXCLUSIVE,     /* 0/1: no other socket may bind this port (see above) */
     XSOCK_OPT_SHAREPORT,     /* 0/1: datagram sockets share a port (multicast) */
-    XSOCK_OPT_REUSEPORT_LB   /* 0/1: kernel load-balances a port (ENOTSUP on Windows) */
+    XSOCK_OPT_REUSEPORT_LB,  /* 0/1: kernel load-balances a port (ENOTSUP on Windows) */
+    XSOCK_OPT_MULTICAST_TTL, /* 0..255: hops of multicast sent (default 1; 0 = this host) */
+    XSOCK_OPT_MULTICAST_LOOP, /* 0/1: multicast sent comes back to this host's members (default 1) */
+    XSOCK_OPT_MULTICAST_IF,  /* interface index multicast leaves by, 0 = the OS's choice */
+    XSOCK_OPT_TTL            /* 1..255: hops of unicast sent (IPv6: unicast hops) */
 };
 /* Bad input: s; XSOCK_EINVAL: opt unknown, value out of its range (get:
  * value NULL), or an option s does not have (XSOCK_OPT_V6ONLY on IPv4,
@@ -637,6 +641,53 @@ typedef struct xsock_interface {
  * name where the OS knows one (if_indextoname) and it fits.
  * Bad input: XSOCK_EINVAL: out NULL and max > 0. */
 XSOCK_API int xsock_interfaces(xsock_interface *out, size_t max);
+
+/* ---- multicast -------------------------------------------------------------
+ * Join (leave) a multicast group on a datagram socket of the group's family
+ * (an IPv6 socket joins IPv6 groups only): any-source with source NULL,
+ * source-specific (only datagrams from source) otherwise. ifindex is an
+ * interface index (xsock_interfaces), 0 for the OS's choice; an IPv4 join
+ * uses that interface's first IPv4 address. Bind the port first (and set
+ * XSOCK_OPT_SHAREPORT for several receivers on one port). The options
+ * XSOCK_OPT_MULTICAST_* and XSOCK_OPT_TTL apply to the socket's family.
+ * XSOCK_OPT_MULTICAST_LOOP: POSIX applies it to the sender, Winsock to the
+ * receiver ("IPPROTO_IP socket options", Microsoft): set it on both.
+ * Bad input: s; XSOCK_EINVAL: group NULL, not a multicast address or not
+ * of s's family, source a multicast address or of another family, ifindex
+ * < 0; XSOCK_EADDRNOTAVAIL: an IPv4 join or XSOCK_OPT_MULTICAST_IF on an
+ * interface without an IPv4 address, leaving a group not joined. */
+XSOCK_API int xsock_mcast_join(xsock_t s, const xsock_addr *group, const xsock_addr *source_or_NULL,
+                               int ifindex);
+XSOCK_API int xsock_mcast_leave(xsock_t s, const xsock_addr *group, const xsock_addr *source_or_NULL,
+                                int ifindex);
+
+/* ---- datagram batches -------------------------------------------------------
+ * One datagram of a batch. Send: buf and addr (the destination); len and
+ * flags are not read. Receive: buf is where it goes; addr is set to the
+ * source, len to the bytes stored, flags to XSOCK_DGRAM_TRUNC when the
+ * datagram was longer than buf (the rest is lost) or 0. */
+#define XSOCK_DGRAM_TRUNC 0x1
+typedef struct xsock_dgram {
+    xsock_buf buf;
+    xsock_addr addr;
+    size_t len;
+    int flags;
+} xsock_dgram;
+
+/* Receives up to n datagrams: on a blocking socket it waits for the first
+ * (as xsock_recvfrom, timeouts included), then takes what is already
+ * queued; returns how many (>= 1). A non-blocking socket with nothing
+ * queued gives XSOCK_EAGAIN. Linux: one recvmsg, then one recvmmsg for
+ * the rest; elsewhere a loop; the same results everywhere.
+ * Bad input: s; XSOCK_EINVAL: msgs NULL with n > 0, a buf with base NULL
+ * and len > 0. n 0 returns 0; n above INT_MAX is taken as INT_MAX. */
+XSOCK_API int xsock_recvfrom_batch(xsock_t s, xsock_dgram *msgs, size_t n);
+/* Sends msgs[0..n) in order, each to its addr; returns how many were sent
+ * (an error only if the first fails; a later failure ends the batch and
+ * xsock_last_native_error says why). Linux: sendmmsg; elsewhere a loop.
+ * Bad input: as xsock_recvfrom_batch, and a msgs[i].addr the socket cannot
+ * send to (XSOCK_EINVAL / XSOCK_EAFNOSUPPORT, checked before any is sent). */
+XSOCK_API int xsock_sendto_batch(xsock_t s, const xsock_dgram *msgs, size_t n);
 
 #ifdef __cplusplus
 }

@@ -256,4 +256,30 @@ unsigned long xsock__sys_scope_index(const char *name);
  * index has none or it does not fit. */
 int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap);
 
+/* ---- multicast (src/common/mcast.c; src/posix/mcast.c, src/win32/mcast.c) --
+ * xsock_set/get_option hand the XSOCK_OPT_MULTICAST_* and XSOCK_OPT_TTL
+ * options (value checked) to these; they find the socket's family. */
+int xsock__mcast_set_option(xsock_t s, int opt, int value);
+int xsock__mcast_get_option(xsock_t s, int opt, int *value);
+/* Join/leave: group a multicast address of s's family, source NULL or a
+ * unicast one of that family; ifaddr the IPv4 interface's address
+ * (INADDR_ANY for the OS's choice; unused for IPv6, which uses ifindex). */
+int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
+                     const struct in_addr *ifaddr);
+/* An option of an IPv4 (v6 0) or IPv6 socket; IPv4's XSOCK_OPT_MULTICAST_IF
+ * goes by address (*ifaddr), the others by value. */
+int xsock__sys_mcast_set(xsock_t s, int v6, int opt, int value, const struct in_addr *ifaddr);
+int xsock__sys_mcast_get(xsock_t s, int v6, int opt, int *value, struct in_addr *ifaddr);
+
+/* ---- datagram batches (src/common/dgram.c) ---------------------------------
+ * After the first datagram: the ones already queued, without waiting, and
+ * the rest of a send batch; each returns how many (>= 0), stopping at the
+ * first failure (its native error recorded). Linux: recvmmsg / sendmmsg;
+ * elsewhere the loops below. */
+int xsock__sys_recv_queued(xsock_t s, xsock_dgram *msgs, size_t n);
+int xsock__sys_send_batch(xsock_t s, const xsock_dgram *msgs, size_t n);
+int xsock__recv_one(xsock_t s, xsock_dgram *m);
+int xsock__recv_queued_loop(xsock_t s, xsock_dgram *msgs, size_t n);
+int xsock__send_loop(xsock_t s, const xsock_dgram *msgs, size_t n);
+
 #endif /* XSOCK_INTERNAL_H */

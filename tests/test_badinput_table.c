@@ -133,6 +133,8 @@ CALL(xsock_peek, a->s, a->buf, a->len)
 CALL(xsock_available, a->s)
 CALL(xsock_native_strerror, 1, a->buf, a->cap)
 CALL(xsock_set_keepalive, a->s, 1, 0, 0, 0)
+CALL(xsock_mcast_join, a->s, a->addr, NULL, 0)
+CALL(xsock_mcast_leave, a->s, a->addr, NULL, 0)
 CALL(xsock_close_graceful, a->s, a->timeout)
 CALL(xsock_adopt, a->s)
 CALL(xsock_connect_any, a->out, a->addr, a->n, a->timeout)
@@ -149,6 +151,23 @@ static long long call_xsock_recvv(args *a)
 {
     xsock_buf b = xsock_buf_init(a->buf, a->len);
     return (long long)xsock_recvv(a->s, &b, a->n);
+}
+
+/* Batches of one: a->buf NULL gives msgs NULL; the address is a->addr's. */
+static long long call_xsock_recvfrom_batch(args *a)
+{
+    static xsock_dgram m[1];
+    m[0].buf = xsock_buf_init(buf, 8);
+    return (long long)xsock_recvfrom_batch(a->s, a->buf != NULL ? m : NULL, 1);
+}
+
+static long long call_xsock_sendto_batch(args *a)
+{
+    static xsock_dgram m[1];
+    m[0].buf = xsock_buf_init(buf, 8);
+    if (a->addr != NULL) m[0].addr = *a->addr;
+    else memset(&m[0].addr, 0, sizeof m[0].addr);
+    return (long long)xsock_sendto_batch(a->s, a->buf != NULL ? m : NULL, 1);
 }
 
 /* a->buf NULL or not: an array of the right type, or NULL. */
@@ -207,7 +226,7 @@ static const int bad_ports[] = {-1, 65536, -65535, 100000, INT_MIN, INT_MAX};
 static const int bad_families[] = {4, 99, -1, INT_MIN, INT_MAX};
 static const int bad_types[] = {0, 3, -1, INT_MIN};
 static const int bad_hows[] = {-1, 3, INT_MIN, INT_MAX};
-static const int bad_opts[] = {0, XSOCK_OPT_REUSEPORT_LB + 1, -1, INT_MIN, INT_MAX};
+static const int bad_opts[] = {0, XSOCK_OPT_TTL + 1, -1, INT_MIN, INT_MAX};
 static const int bad_events[] = {0, XSOCK_POLLERR, XSOCK_POLLHUP, XSOCK_POLLIN | XSOCK_POLLERR,
                                  0x02, 0x100, -1};
 static const int negatives[] = {-1, INT_MIN};
@@ -467,6 +486,14 @@ static const row rows[] = {
     ROW(xsock_connect_any, S_NONE, BAD(F_OUT, K_NULL, EINVAL_), BADADDR(F_ADDR),
         BAD(F_N, K_ZERO, EINVAL_), BAD(F_N, K_HUGE, EINVAL_)),
     ROW(xsock_interfaces, S_NONE, BAD(F_BUF, K_NULL, EINVAL_)),
+    /* The row's address is 127.0.0.1, no group: EINVAL as it is (and for
+     * any address that is no IPv4 group, of whatever family). */
+    ROW(xsock_mcast_join, S_UDP, BADSOCK, BAD(F_S, K_AS_IS, EINVAL_), BAD(F_ADDR, K_NULL, EINVAL_),
+        BAD(F_ADDR, K_EMPTY, EINVAL_), BAD(F_ADDR, K_ALIEN, EINVAL_), BAD(F_ADDR, K_OTHER, EINVAL_)),
+    ROW(xsock_mcast_leave, S_UDP, BADSOCK, BAD(F_S, K_AS_IS, EINVAL_), BAD(F_ADDR, K_NULL, EINVAL_),
+        BAD(F_ADDR, K_EMPTY, EINVAL_), BAD(F_ADDR, K_ALIEN, EINVAL_), BAD(F_ADDR, K_OTHER, EINVAL_)),
+    ROW(xsock_recvfrom_batch, S_UDP, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_)),
+    ROW(xsock_sendto_batch, S_UDP, BADSOCK, BAD(F_BUF, K_NULL, EINVAL_), BADADDR(F_ADDR)),
 };
 
 /* Functions that take no argument that can be wrong, or never fail: their

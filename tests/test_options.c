@@ -167,7 +167,7 @@ TEST(unknown_and_out_of_range)
 {
     xsock_t s;
     int v = 7;
-    int unknown[] = {0, XSOCK_OPT_REUSEPORT_LB + 1, 99, -1, 0x7fffffff};
+    int unknown[] = {0, XSOCK_OPT_TTL + 1, 99, -1, 0x7fffffff};
     size_t i;
     CHECK_OK(xsock_open(&s, XSOCK_INET, XSOCK_STREAM));
     for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {

@@ -278,6 +278,14 @@ static int check_option(int opt, int value)
         return value >= 0 ? 0 : XSOCK_EINVAL;
     case XSOCK_OPT_LINGER:
         return (value >= -1 && value <= 65535) ? 0 : XSOCK_EINVAL; /* u_short on Windows */
+    case XSOCK_OPT_MULTICAST_LOOP:
+        return (value == 0 || value == 1) ? 0 : XSOCK_EINVAL;
+    case XSOCK_OPT_MULTICAST_TTL:
+        return (value >= 0 && value <= 255) ? 0 : XSOCK_EINVAL;
+    case XSOCK_OPT_TTL:
+        return (value >= 1 && value <= 255) ? 0 : XSOCK_EINVAL;
+    case XSOCK_OPT_MULTICAST_IF:
+        return value >= 0 ? 0 : XSOCK_EINVAL;
     default:
         return XSOCK_EINVAL;
     }
@@ -299,16 +307,18 @@ int xsock_set_option(xsock_t s, int opt, int value)
     CHECK_SOCK(s);
     if (check_option(opt, value) < 0) return xsock__fail(XSOCK_EINVAL, 0);
     if (opt == XSOCK_OPT_V6ONLY && (r = check_v6only(s)) < 0) return r;
+    if (opt >= XSOCK_OPT_MULTICAST_TTL) return xsock__mcast_set_option(s, opt, value);
     return xsock__sys_set_option(s, opt, value);
 }
 
 int xsock_get_option(xsock_t s, int opt, int *value)
 {
     int r;
-    if (value == NULL || opt < XSOCK_OPT_REUSEADDR || opt > XSOCK_OPT_REUSEPORT_LB)
+    if (value == NULL || opt < XSOCK_OPT_REUSEADDR || opt > XSOCK_OPT_TTL)
         return xsock__fail(XSOCK_EINVAL, 0);
     CHECK_SOCK(s);
     if (opt == XSOCK_OPT_V6ONLY && (r = check_v6only(s)) < 0) return r;
+    if (opt >= XSOCK_OPT_MULTICAST_TTL) return xsock__mcast_get_option(s, opt, value);
     return xsock__sys_get_option(s, opt, value);
 }
 

@@ -356,3 +356,43 @@ int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap)
     (void)index, (void)buf, (void)cap;
     return -1;
 }
+
+/* ---- multicast (issue 14): src/common/mcast.c sits beside socket.c's
+ * options; the fuzz targets reach none of it, so it only has to link. */
+int xsock__sys_interfaces(xsock_interface *out, size_t max)
+{
+    (void)out, (void)max;
+    return 0;
+}
+
+int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
+                     const struct in_addr *ifaddr)
+{
+    (void)s, (void)join, (void)group, (void)source, (void)ifindex, (void)ifaddr;
+    return xsock__fail(XSOCK_ENOTSUP, 0);
+}
+
+int xsock__sys_mcast_set(xsock_t s, int v6, int opt, int value, const struct in_addr *ifaddr)
+{
+    (void)s, (void)v6, (void)opt, (void)value, (void)ifaddr;
+    return xsock__fail(XSOCK_ENOTSUP, 0);
+}
+
+int xsock__sys_mcast_get(xsock_t s, int v6, int opt, int *value, struct in_addr *ifaddr)
+{
+    (void)s, (void)v6, (void)opt, (void)value, (void)ifaddr;
+    return xsock__fail(XSOCK_ENOTSUP, 0);
+}
+
+/* Datagram batches (issue 14): not reached by the fuzz targets. */
+int xsock__sys_recv_queued(xsock_t s, xsock_dgram *msgs, size_t n)
+{
+    (void)s, (void)msgs, (void)n;
+    return 0;
+}
+
+int xsock__sys_send_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
+{
+    (void)s, (void)msgs, (void)n;
+    return 0;
+}
