@@ -47,9 +47,30 @@ static unsigned timeo_set[2][FD_TABLE_SIZE];
 #if defined(__GNUC__) || defined(__clang__)
 #  define FD_LOAD(fd) __atomic_load_n(&fd_table[(unsigned)(fd)], __ATOMIC_RELAXED)
 #  define FD_STORE(fd, v) __atomic_store_n(&fd_table[(unsigned)(fd)], (unsigned char)(v), __ATOMIC_RELAXED)
+#  define TIMEO_LOAD(w, fd) __atomic_load_n(&timeo_set[w][(unsigned)(fd)], __ATOMIC_RELAXED)
+#  define TIMEO_STORE(w, fd, v) __atomic_store_n(&timeo_set[w][(unsigned)(fd)], (unsigned)(v), __ATOMIC_RELAXED)
 #else
 #  define FD_LOAD(fd) fd_table[(unsigned)(fd)]
 #  define FD_STORE(fd, v) (fd_table[(unsigned)(fd)] = (unsigned char)(v))
+#  define TIMEO_LOAD(w, fd) timeo_set[w][(unsigned)(fd)]
+#  define TIMEO_STORE(w, fd, v) (timeo_set[w][(unsigned)(fd)] = (unsigned)(v))
+#endif
+
+/* recv's read of the table: a plain byte (see fd_is_stream). Under TSan an
+ * atomic one: a number closed in one thread and born again in another is
+ * ordered by the kernel, which TSan cannot see, so it would call the plain
+ * read a race with fd_reset's store. */
+#if defined(__SANITIZE_THREAD__)
+#  define XSOCK__TSAN 1
+#elif defined(__has_feature)
+#  if __has_feature(thread_sanitizer)
+#    define XSOCK__TSAN 1
+#  endif
+#endif
+#ifdef XSOCK__TSAN
+#  define FD_PEEK(fd) FD_LOAD(fd)
+#else
+#  define FD_PEEK(fd) fd_table[(unsigned)(fd)]
 #endif
 
 static void fd_note(int fd, unsigned info)
@@ -61,7 +82,8 @@ static void fd_note(int fd, unsigned info)
 static void fd_reset(int fd, unsigned info)
 {
     if ((unsigned)fd < FD_TABLE_SIZE) {
-        timeo_set[0][fd] = timeo_set[1][fd] = 0;
+        TIMEO_STORE(0, fd, 0);
+        TIMEO_STORE(1, fd, 0);
         FD_STORE(fd, info);
     }
 }
@@ -77,7 +99,7 @@ static unsigned fd_info(int fd)
  * is the caller's own (a socket used while another thread closes it). */
 static int fd_is_stream(int fd)
 {
-    return (unsigned)fd < FD_TABLE_SIZE && (fd_table[(unsigned)fd] & FD_STREAM);
+    return (unsigned)fd < FD_TABLE_SIZE && (FD_PEEK(fd) & FD_STREAM);
 }
 
 /* 1 non-blocking, 0 blocking, or a negative code: the OS's answer, which
@@ -696,7 +718,7 @@ static int reuse_type(int fd, int opt, int *type, int *r)
 
 static int timeo_readback(int fd, int which, int kernel_ms)
 {
-    unsigned v = (unsigned)fd < FD_TABLE_SIZE ? timeo_set[which][fd] : 0u;
+    unsigned v = (unsigned)fd < FD_TABLE_SIZE ? TIMEO_LOAD(which, fd) : 0u;
     int set = (int)v - 1;
     return v != 0 && kernel_ms >= set && kernel_ms - set <= 10 ? set : kernel_ms;
 }
@@ -736,7 +758,7 @@ int xsock__sys_set_option(xsock_t s, int opt, int value)
         tv.tv_usec = (value % 1000) * 1000;
         name = opt == XSOCK_OPT_RCVTIMEO ? SO_RCVTIMEO : SO_SNDTIMEO;
         if (XSOCK__OS(setsockopt)(s, SOL_SOCKET, name, &tv, sizeof tv) != 0) return xsock__sys_error();
-        if ((unsigned)s < FD_TABLE_SIZE) timeo_set[opt == XSOCK_OPT_RCVTIMEO][s] = (unsigned)value + 1u;
+        if ((unsigned)s < FD_TABLE_SIZE) TIMEO_STORE(opt == XSOCK_OPT_RCVTIMEO, s, (unsigned)value + 1u);
         return 0;
     } else { /* XSOCK_OPT_LINGER */
         struct linger l;
