@@ -11,16 +11,25 @@
  * then says goodbye to the room and closes, and the receive thread sees the
  * end and ends the program. If the server closes first, the same happens.
  *
+ * Without a host, the client first looks for rooms in the LAN lobby
+ * (lobby.h): it listens to the servers' announcements for two seconds,
+ * lists the rooms it heard and enters the first, or the one named "@room".
+ * If it hears none (no server, or multicast does not get through), it asks
+ * for a host and port.
+ *
  * usage: chat_client [host] [port] [name]   (default 127.0.0.1 9000)
+ *        chat_client [@room] [name]         (no host: find a room on the LAN)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "xsock.h"
 #include "lineio.h"
+#include "lobby.h"
 #include "xthread.h"
 
 #define CHAT_DEFAULT_PORT 9000
+#define MAX_ROOMS 16
 
 static xsock_t sock;
 
@@ -53,19 +62,147 @@ static int send_line(char *text, size_t n)
     return r;
 }
 
+/* ---- the lobby: finding a room without its address ------------------- */
+
+typedef struct room {
+    char name[LOBBY_NAME_MAX + 1];
+    char host[256];
+    int port;
+} room;
+
+/* A socket that hears the lobby: bound to the group's port on every address
+ * (Windows delivers multicast only to a socket bound so: Microsoft,
+ * "IP_ADD_MEMBERSHIP"), sharing that port with other clients on this
+ * machine, a member of the group, and non-blocking. */
+static int lobby_open(xsock_t *s, xsock_addr *group)
+{
+    xsock_addr any;
+    int ifindex, r;
+    if ((r = lobby_settings(group, &ifindex)) < 0) return r;
+    if ((r = xsock_open(s, XSOCK_INET, XSOCK_DGRAM)) < 0) return r;
+    if ((r = xsock_set_option(*s, XSOCK_OPT_SHAREPORT, 1)) < 0 ||
+        (r = xsock_addr_any(&any, XSOCK_INET, xsock_addr_port(group))) < 0 ||
+        (r = xsock_bind(*s, &any)) < 0 ||
+        (r = xsock_set_option(*s, XSOCK_OPT_MULTICAST_LOOP, 1)) < 0 ||
+        (r = xsock_mcast_join(*s, group, NULL, ifindex)) < 0 ||
+        (r = xsock_set_nonblocking(*s, 1)) < 0)
+        xsock_close(*s);
+    return r;
+}
+
+/* An announcement, "XSOCK-CHAT 1 <port> <name>\n", that came from the
+ * address from: 1 with *rm filled; 0 for anything else (anyone can send to
+ * a group). */
+static int parse_announcement(const char *data, size_t n, const xsock_addr *from, room *rm)
+{
+    size_t tag = strlen(LOBBY_TAG), digits;
+    const char *port = data + tag, *name, *end = data + n - 1; /* end: the "\n" */
+    char text[8];
+    xsock_addr host = *from;
+    if (n <= tag || memcmp(data, LOBBY_TAG, tag) != 0 || *end != '\n') return 0;
+    name = (const char *)memchr(port, ' ', (size_t)(end - port));
+    if (name == NULL || (digits = (size_t)(name - port)) >= sizeof text) return 0;
+    memcpy(text, port, digits);
+    text[digits] = '\0';
+    name++;
+    if (parse_port(text, &rm->port) != 0 || rm->port == 0 ||
+        !lobby_name_ok(name, (size_t)(end - name)))
+        return 0;
+    memcpy(rm->name, name, (size_t)(end - name));
+    rm->name[end - name] = '\0';
+    /* The room is at the sender's address: "a.b.c.d:0" without its ":0". */
+    if (xsock_addr_set_port(&host, 0) < 0 || xsock_addr_format(&host, rm->host, sizeof rm->host) < 0)
+        return 0;
+    *strrchr(rm->host, ':') = '\0';
+    return 1;
+}
+
+/* Listens to the lobby for two seconds and lists every room heard; then
+ * picks the first, or the first named want: 1 with it in *pick, else 0. */
+static int find_room(const char *want, room *pick)
+{
+    room heard[MAX_ROOMS], rm;
+    int n = 0, i, tick, r;
+    xsock_t s;
+    xsock_addr group, from;
+    char data[512];
+    xsock_ssize_t got;
+
+    if ((r = lobby_open(&s, &group)) < 0) {
+        fprintf(stderr, "chat_client: cannot join the lobby (%s): %s\n", LOBBY_GROUP,
+                xsock_strerror(r));
+        return 0;
+    }
+    printf("looking for rooms on %s port %d\n", LOBBY_GROUP, xsock_addr_port(&group));
+    for (tick = 0; tick < 20; tick++) { /* two seconds: every 100 ms, take what came */
+        xthread_sleep_ms(100);
+        while ((got = xsock_recvfrom(s, data, sizeof data, &from)) >= 0) {
+            if (!parse_announcement(data, (size_t)got, &from, &rm)) continue;
+            for (i = 0; i < n; i++) /* a room announces itself every second */
+                if (heard[i].port == rm.port && strcmp(heard[i].host, rm.host) == 0) break;
+            if (i < n || n == MAX_ROOMS) continue;
+            heard[n++] = rm;
+            printf("room %s at %s port %d\n", rm.name, rm.host, rm.port);
+        }
+    }
+    xsock_close(s);
+    for (i = 0; i < n; i++)
+        if (want == NULL || strcmp(heard[i].name, want) == 0) {
+            *pick = heard[i];
+            return 1;
+        }
+    if (want != NULL)
+        printf("no room named %s heard within 2 s\n", want);
+    else
+        printf("no room heard within 2 s\n");
+    return 0;
+}
+
+/* No room found: the host and port come from a line of stdin, "host" or
+ * "host port"; an empty line or the end of input keeps 127.0.0.1 9000.
+ * 0, or -1 for a line that is no host and port. */
+static int ask_room(char **line, size_t *cap, room *pick)
+{
+    size_t n;
+    char *space;
+    printf("type the room's host and port (an empty line: 127.0.0.1 %d)\n", CHAT_DEFAULT_PORT);
+    if (read_stdin_line(line, cap, &n) != 1 || n == 0) return 0;
+    if ((space = strchr(*line, ' ')) != NULL) {
+        *space = '\0';
+        if (parse_port(space + 1, &pick->port) != 0) return -1;
+    }
+    if (strlen(*line) >= sizeof pick->host) return -1;
+    memcpy(pick->host, *line, strlen(*line) + 1);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    const char *host = argc > 1 ? argv[1] : "127.0.0.1";
-    int port = CHAT_DEFAULT_PORT, r;
-    char *line = NULL;
+    static room pick = {"", "127.0.0.1", CHAT_DEFAULT_PORT};
+    const char *host = argc > 1 ? argv[1] : pick.host;
+    int port = CHAT_DEFAULT_PORT, r, lobby = argc == 1 || argv[1][0] == '@';
+    char *line = NULL, *name = argc == (lobby ? 3 : 4) ? argv[argc - 1] : NULL;
     size_t cap = 0, n;
     xthread receiver;
 
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc > 4 || (argc >= 3 && parse_port(argv[2], &port) != 0)) {
-        fprintf(stderr, "usage: chat_client [host] [port] [name]   (default 127.0.0.1 %d)\n",
+    if (lobby ? argc > 3 : (argc > 4 || (argc >= 3 && parse_port(argv[2], &port) != 0))) {
+        fprintf(stderr, "usage: chat_client [host] [port] [name]   (default 127.0.0.1 %d)\n"
+                        "       chat_client [@room] [name]         (no host: find a room on the LAN)\n",
                 CHAT_DEFAULT_PORT);
         return 2;
+    }
+
+    /* No host: the lobby finds one, or stdin gives one. */
+    if (lobby) {
+        if (find_room(argc > 1 && argv[1][1] != '\0' ? argv[1] + 1 : NULL, &pick))
+            printf("joining %s at %s port %d\n", pick.name, pick.host, pick.port);
+        else if (ask_room(&line, &cap, &pick) != 0) {
+            fprintf(stderr, "chat_client: that is not \"host\" or \"host port\"\n");
+            return 2;
+        }
+        host = pick.host;
+        port = pick.port;
     }
 
     /* connect(): enter the room the host bound */
@@ -73,7 +210,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "chat_client: connect to %s port %d: %s\n", host, port, xsock_strerror(r));
         return 1;
     }
-    if (argc == 4 && (r = send_line(argv[3], strlen(argv[3]))) < 0) { /* the name first */
+    if (name != NULL && (r = send_line(name, strlen(name))) < 0) { /* the name first */
         fprintf(stderr, "chat_client: send: %s\n", xsock_strerror(r));
         return 1;
     }

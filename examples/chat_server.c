@@ -15,13 +15,19 @@
  * member list. A member that stops reading cannot freeze the room for long:
  * sends to it give up after 2 s and it is then put out.
  *
- * usage: chat_server [port]     (default 9000; 0 picks a free port)
+ * The lobby (lobby.h): a second thread announces the room on the LAN once a
+ * second, its name and port, so that a chat_client started without a host
+ * finds it. A room that cannot announce itself stays open all the same.
+ *
+ * usage: chat_server [port] [@room]   (default 9000 and "chat"; port 0 picks
+ *                                      a free port)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "xsock.h"
 #include "lineio.h"
+#include "lobby.h"
 #include "xthread.h"
 
 #define CHAT_DEFAULT_PORT 9000
@@ -168,18 +174,72 @@ static void drop_gone(void)
     }
 }
 
+/* ---- the lobby -------------------------------------------------------- */
+
+static xsock_t lobby;
+static xsock_addr lobby_group;
+static char announcement[sizeof LOBBY_TAG + 8 + LOBBY_NAME_MAX];
+static size_t announcement_len;
+
+/* A socket that sends to the lobby's group: TTL 1 (this LAN only), and loop
+ * on, so that clients on this machine hear it too. */
+static int lobby_open(void)
+{
+    int ifindex, r;
+    if ((r = lobby_settings(&lobby_group, &ifindex)) < 0) return r;
+    if ((r = xsock_open(&lobby, XSOCK_INET, XSOCK_DGRAM)) < 0) return r;
+    if ((r = xsock_set_option(lobby, XSOCK_OPT_MULTICAST_TTL, 1)) < 0 ||
+        (r = xsock_set_option(lobby, XSOCK_OPT_MULTICAST_LOOP, 1)) < 0 ||
+        (r = xsock_set_option(lobby, XSOCK_OPT_MULTICAST_IF, ifindex)) < 0)
+        xsock_close(lobby);
+    return r;
+}
+
+/* The announcing thread: one datagram a second, for ever. A failure is
+ * told once (and again after it worked in between): the room goes on. */
+static void announce_room(void *unused)
+{
+    int failing = 0;
+    (void)unused;
+    for (;;) {
+        xsock_ssize_t r = xsock_sendto(lobby, announcement, announcement_len, &lobby_group);
+        if (r < 0 && !failing)
+            fprintf(stderr, "chat_server: cannot announce the room: %s (it stays open)\n",
+                    xsock_strerror((int)r));
+        failing = r < 0;
+        xthread_sleep_ms(1000);
+    }
+}
+
+static void start_lobby(const char *room_name, int port)
+{
+    xthread announcer;
+    int r = lobby_open();
+    announcement_len = (size_t)snprintf(announcement, sizeof announcement, "%s%d %s\n",
+                                        LOBBY_TAG, port, room_name);
+    if (r == 0 && xthread_start(&announcer, announce_room, NULL) == 0) {
+        xthread_detach(announcer);
+        return;
+    }
+    fprintf(stderr, "chat_server: no lobby: %s (the room is open all the same)\n",
+            r < 0 ? xsock_strerror(r) : "cannot start a thread");
+}
+
 /* ---- the wait loop ---------------------------------------------------- */
 
 int main(int argc, char **argv)
 {
     static xsock_pollfd fds[1 + MAX_MEMBERS];
     int port = CHAT_DEFAULT_PORT, r;
+    const char *room_name = argc == 3 ? argv[2] + 1 : "chat";
     xsock_t server;
     xsock_addr local;
 
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc > 2 || (argc == 2 && parse_port(argv[1], &port) != 0)) {
-        fprintf(stderr, "usage: chat_server [port]   (default %d)\n", CHAT_DEFAULT_PORT);
+    if (argc > 3 || (argc >= 2 && parse_port(argv[1], &port) != 0) ||
+        (argc == 3 && (argv[2][0] != '@' || !lobby_name_ok(room_name, strlen(room_name))))) {
+        fprintf(stderr, "usage: chat_server [port] [@room]   (default %d and \"chat\"; a room name"
+                " has 1 to %d bytes, no control characters)\n", CHAT_DEFAULT_PORT, LOBBY_NAME_MAX);
         return 2;
     }
 
@@ -191,6 +251,7 @@ int main(int argc, char **argv)
     xsock_set_nonblocking(server, 1); /* a stale "ready" cannot hang accept */
     xsock_local_addr(server, &local);
     printf("listening on port %d\n", xsock_addr_port(&local));
+    start_lobby(room_name, xsock_addr_port(&local));
 
     for (;;) {
         size_t i, n = nmembers;

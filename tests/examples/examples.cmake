@@ -14,7 +14,8 @@ else()
 endif()
 foreach(test cs hello echo_server echo_server_threads echo_server_poll
              echo_server_threads_50 echo_server_poll_50 echo_server_poll_crowd
-             chat_room udp udp_lost usage busy_port port_as_given nul_bytes long_lines)
+             chat_room lobby lobby_by_name lobby_fallback
+             udp udp_lost usage busy_port port_as_given nul_bytes long_lines)
   add_test(NAME examples.${test} COMMAND examples_test_driver ${test})
   set_tests_properties(examples.${test} PROPERTIES TIMEOUT ${timeout})
 endforeach()

@@ -16,6 +16,8 @@
  * Nothing is timed: the bounds only stop a hung test.
  *
  * usage: examples_test_driver <test>
+ *        examples_test_driver lobby_wine_client|lobby_wine_server <wine> <dir>
+ *        (a native driver; dir: the Windows build's examples)
  */
 #ifdef _WIN32
 #  ifndef WIN32_LEAN_AND_MEAN
@@ -99,6 +101,10 @@ typedef struct proc {
 static proc procs[MAX_PROCS];
 static int nprocs;
 static int stderr_too; /* the next start() sends the child's stderr to its output too */
+/* lobby_wine_*: the next start() runs the Windows program of that name in
+ * foreign_dir under the emulator foreign_wine (POSIX drivers only). */
+static int foreign_next;
+static const char *foreign_wine, *foreign_dir;
 
 #ifdef _WIN32
 static HANDLE job; /* kills the children if the driver dies */
@@ -235,7 +241,7 @@ static void os_find_dir(const char *argv0)
 static int emu_words(const char **words)
 {
     static char buf[1024];
-    const char *env = getenv("XSOCK_TEST_EMULATOR");
+    const char *env = foreign_next ? foreign_wine : getenv("XSOCK_TEST_EMULATOR");
     char *w;
     int n = 0;
     if (env == NULL || strlen(env) >= sizeof buf) return 0;
@@ -406,7 +412,8 @@ static proc *start(const char *prog, ...)
     p = &procs[nprocs];
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", prog);
-    snprintf(path, sizeof path, "%s/%s%s", exe_dir, prog, EXE_SUFFIX);
+    snprintf(path, sizeof path, "%s/%s%s", foreign_next ? foreign_dir : exe_dir, prog,
+             foreign_next ? ".exe" : EXE_SUFFIX);
     argv[argc++] = path;
     va_start(ap, prog);
     while (argc <= MAX_ARGS && (argv[argc] = va_arg(ap, const char *)) != NULL) argc++;
@@ -414,6 +421,7 @@ static proc *start(const char *prog, ...)
     argv[argc] = NULL;
     if (os_spawn(p, path, argv) != 0) fail("cannot start %s", path);
     stderr_too = 0;
+    foreign_next = 0;
     p->running = 1;
     p->stdin_open = 1;
     xmutex_init(&p->lock);
@@ -979,6 +987,205 @@ static void test_chat_room(void)
     stop_server(server);
 }
 
+/* ---- the lobby (issue 14) ----------------------------------------------
+ * chat_server announces its room on a multicast group, and chat_client
+ * without a host finds it (examples/lobby.h). Multicast never leaves the
+ * machine: main sets CHAT_LOBBY_IF=127.0.0.1 for every program the driver
+ * starts (the other tests' chat_servers announce there too), and each lobby
+ * test gets a UDP port of its own (CHAT_LOBBY_PORT), so that lobby tests
+ * running at the same time never hear each other's rooms. */
+
+static void set_env(const char *name, const char *value)
+{
+#ifdef _WIN32
+    SetEnvironmentVariableA(name, value);
+#else
+    setenv(name, value, 1);
+#endif
+}
+
+/* A free UDP port as the lobby's port (CHAT_LOBBY_PORT) of what starts next. */
+static void new_lobby_port(char *text, size_t cap)
+{
+    xsock_t s;
+    xsock_addr a;
+    int r = xsock_udp_bind(&s, "0.0.0.0", 0);
+    if (r < 0 || (r = xsock_local_addr(s, &a)) < 0) fail("a free UDP port: %s", xsock_strerror(r));
+    snprintf(text, cap, "%d", xsock_addr_port(&a));
+    xsock_close(s);
+    set_env("CHAT_LOBBY_PORT", text);
+}
+
+/* A client's "looking for rooms" line, then its list of the rooms heard in
+ * any order (the n patterns), then the "joining" line (NULL: none). */
+static void expect_lobby(proc *p, const char *lobby_port, const char *const *rooms, int n,
+                         const char *joining)
+{
+    char want[128], line[4096];
+    int i, seen[4] = {0, 0, 0, 0}, k;
+    snprintf(want, sizeof want, "looking for rooms on 239.255.90.2 port %s", lobby_port);
+    expect_line(p, want);
+    for (k = 0; k < n && k < 4; k++) {
+        if (next_line(p, line, sizeof line, WAIT_MS) != 1) fail("%s: no room listed", p->name);
+        for (i = 0; i < n && (seen[i] || !glob(rooms[i], line)); i++) {}
+        if (i == n) fail("%s: listed \"%s\", not one of the rooms", p->name, line);
+        seen[i] = 1;
+    }
+    if (joining != NULL) expect_line(p, joining);
+}
+
+/* A room found by the lobby alone: alice (no arguments: the first room
+ * heard, the name on stdin) and bob ("@": any room, the name given) listen
+ * at the same time on one port (XSOCK_OPT_SHAREPORT), both find the room,
+ * enter it and chat. server_wine / client_wine: that program is the
+ * Windows one, under Wine (lobby_wine_*). */
+static void lobby_chat(int server_wine, int client_wine)
+{
+    char lport[16], port[16], room[64], joining[128];
+    const char *rooms[1];
+    proc *server, *alice, *bob;
+
+    new_lobby_port(lport, sizeof lport);
+    foreign_next = server_wine;
+    server = start("chat_server", "0", "@lounge", NULL);
+    listening_port(server, port, sizeof port);
+    foreign_next = client_wine;
+    alice = start("chat_client", NULL);
+    foreign_next = client_wine;
+    bob = start("chat_client", "@", "bob", NULL);
+    snprintf(room, sizeof room, "room lounge at 127.0.0.1 port %s", port);
+    snprintf(joining, sizeof joining, "joining lounge at 127.0.0.1 port %s", port);
+    rooms[0] = room;
+    expect_lobby(alice, lport, rooms, 1, joining);
+    expect_lobby(bob, lport, rooms, 1, joining);
+    /* alice is in but has not said her name: bob's welcome counts him only */
+    expect_line(bob, "* welcome bob (1 in the room)");
+    expect_line(server, "* bob joined");
+    write_stdin(alice, "alice\nhello bob\n");
+    expect_line(alice, "* welcome alice (2 in the room)");
+    expect_line(bob, "* alice joined");
+    expect_line(bob, "alice: hello bob");
+    expect_line(server, "* alice joined");
+    expect_line(server, "alice: hello bob");
+    close_stdin(alice);
+    expect_exit(alice, 0);
+    expect_line(bob, "* alice left");
+    expect_line(server, "* alice left");
+    close_stdin(bob);
+    expect_exit(bob, 0);
+    expect_line(server, "* bob left");
+    stop_server(server);
+}
+
+/* Two rooms announced on one lobby; each client lists both and enters the
+ * one it names. carol names a room nobody announces: she lists the two, says
+ * so, and asks for a host and port (given on her stdin). */
+static void test_lobby_by_name(void)
+{
+    char lport[16], kport[16], gport[16], rooms_text[2][64], want[128];
+    const char *rooms[2];
+    proc *kitchen, *garden, *alice, *bob, *carol;
+
+    new_lobby_port(lport, sizeof lport);
+    kitchen = start("chat_server", "0", "@kitchen", NULL);
+    garden = start("chat_server", "0", "@garden", NULL);
+    listening_port(kitchen, kport, sizeof kport);
+    listening_port(garden, gport, sizeof gport);
+    alice = start("chat_client", "@garden", "alice", NULL);
+    bob = start("chat_client", "@kitchen", "bob", NULL);
+    carol = start("chat_client", "@cellar", "carol", NULL);
+    snprintf(rooms_text[0], sizeof rooms_text[0], "room kitchen at 127.0.0.1 port %s", kport);
+    snprintf(rooms_text[1], sizeof rooms_text[1], "room garden at 127.0.0.1 port %s", gport);
+    rooms[0] = rooms_text[0];
+    rooms[1] = rooms_text[1];
+
+    snprintf(want, sizeof want, "joining garden at 127.0.0.1 port %s", gport);
+    expect_lobby(alice, lport, rooms, 2, want);
+    expect_line(alice, "* welcome alice (1 in the room)");
+    expect_line(garden, "* alice joined");
+    snprintf(want, sizeof want, "joining kitchen at 127.0.0.1 port %s", kport);
+    expect_lobby(bob, lport, rooms, 2, want);
+    expect_line(bob, "* welcome bob (1 in the room)");
+    expect_line(kitchen, "* bob joined");
+
+    expect_lobby(carol, lport, rooms, 2, "no room named cellar heard within 2 s");
+    expect_line(carol, "type the room's host and port (an empty line: 127.0.0.1 9000)");
+    snprintf(want, sizeof want, "127.0.0.1 %s\n", kport);
+    write_stdin(carol, want);
+    expect_line(carol, "* welcome carol (2 in the room)");
+    expect_line(bob, "* carol joined");
+    expect_line(kitchen, "* carol joined");
+
+    close_stdin(alice);
+    expect_exit(alice, 0);
+    expect_line(garden, "* alice left");
+    close_stdin(carol);
+    expect_exit(carol, 0);
+    expect_line(bob, "* carol left");
+    expect_line(kitchen, "* carol left");
+    close_stdin(bob);
+    expect_exit(bob, 0);
+    expect_line(kitchen, "* bob left");
+    stop_server(kitchen);
+    stop_server(garden);
+}
+
+/* Multicast unavailable. The server cannot announce (CHAT_LOBBY_IF names an
+ * address no interface has: TEST-NET-1, RFC 5737): it says so and serves
+ * the room. alice hears no room within 2 s and is asked for a host and
+ * port; bob cannot even join the lobby (the same bad interface) and is asked
+ * at once; dave answers the question with no port number. */
+static void test_lobby_fallback(void)
+{
+    char lport[16], port[16], want[128];
+    proc *server, *alice, *bob, *dave;
+
+    new_lobby_port(lport, sizeof lport);
+    set_env("CHAT_LOBBY_IF", "192.0.2.1");
+    stderr_too = 1;
+    server = start("chat_server", "0", "@lonely", NULL);
+    listening_port(server, port, sizeof port);
+    expect_line(server, "chat_server: no lobby: address not available (the room is open all the same)");
+
+    set_env("CHAT_LOBBY_IF", "127.0.0.1");
+    alice = start("chat_client", NULL);
+    expect_lobby(alice, lport, NULL, 0, "no room heard within 2 s");
+    expect_line(alice, "type the room's host and port (an empty line: 127.0.0.1 9000)");
+    snprintf(want, sizeof want, "127.0.0.1 %s\nalice\n", port);
+    write_stdin(alice, want);
+    expect_line(alice, "* welcome alice (1 in the room)");
+    expect_line(server, "* alice joined");
+
+    set_env("CHAT_LOBBY_IF", "192.0.2.1");
+    stderr_too = 1;
+    bob = start("chat_client", "@lonely", "bob", NULL);
+    expect_line(bob, "chat_client: cannot join the lobby (239.255.90.2): address not available");
+    expect_line(bob, "type the room's host and port (an empty line: 127.0.0.1 9000)");
+    snprintf(want, sizeof want, "127.0.0.1 %s\n", port);
+    write_stdin(bob, want);
+    expect_line(bob, "* welcome bob (2 in the room)");
+    expect_line(alice, "* bob joined");
+    expect_line(server, "* bob joined");
+
+    stderr_too = 1;
+    dave = start("chat_client", NULL);
+    expect_line(dave, "chat_client: cannot join the lobby (239.255.90.2): address not available");
+    expect_line(dave, "type the room's host and port (an empty line: 127.0.0.1 9000)");
+    write_stdin(dave, "127.0.0.1 port9000\n");
+    expect_line(dave, "chat_client: that is not \"host\" or \"host port\"");
+    expect_exit(dave, 2);
+    set_env("CHAT_LOBBY_IF", "127.0.0.1");
+
+    close_stdin(bob);
+    expect_exit(bob, 0);
+    expect_line(alice, "* bob left");
+    expect_line(server, "* bob left");
+    close_stdin(alice);
+    expect_exit(alice, 0);
+    expect_line(server, "* alice left");
+    stop_server(server);
+}
+
 /* UDP: every line comes back whole, each datagram on its own. */
 static void test_udp(void)
 {
@@ -1372,7 +1579,7 @@ static void test_long_lines(void)
 /* Wrong arguments: a usage line (on stderr) and exit code 2, nothing run. */
 static void test_usage(void)
 {
-    proc *p[12];
+    proc *p[15];
     int i = 0, n;
     p[i++] = start("cs_server", "70000", NULL);
     p[i++] = start("cs_client", "127.0.0.1", "99999", NULL);
@@ -1384,6 +1591,9 @@ static void test_usage(void)
     p[i++] = start("echo_server_poll", "12x", NULL);
     p[i++] = start("chat_server", "1", "2", NULL);
     p[i++] = start("chat_client", "127.0.0.1", "9000", "me", "extra", NULL);
+    p[i++] = start("chat_server", "0", "kitchen", NULL); /* a room name starts with '@' */
+    p[i++] = start("chat_server", "0", "@", NULL);       /* and has at least one byte */
+    p[i++] = start("chat_client", "@kitchen", "me", "extra", NULL);
     p[i++] = start("udp_echo_server", "65536", NULL);
     p[i++] = start("udp_echo_client", "127.0.0.1", "5x", NULL);
     n = i;
@@ -1392,12 +1602,17 @@ static void test_usage(void)
 
 int main(int argc, char **argv)
 {
-    const char *t = argc == 2 ? argv[1] : "";
+    const char *t = argc >= 2 ? argv[1] : "";
 
     setvbuf(stdout, NULL, _IONBF, 0);
     os_find_dir(argv[0]);
     os_setup();
     test_name = t;
+    if (argc == 4) { /* lobby_wine_*: <wine> <the Windows build's examples> */
+        foreign_wine = argv[2];
+        foreign_dir = argv[3];
+    }
+    set_env("CHAT_LOBBY_IF", "127.0.0.1"); /* every chat_server's lobby stays on the machine */
     if (strcmp(t, "cs") == 0) test_cs();
     else if (strcmp(t, "hello") == 0) test_hello();
     else if (strcmp(t, "echo_server") == 0) test_echo("echo_server");
@@ -1407,6 +1622,11 @@ int main(int argc, char **argv)
     else if (strcmp(t, "echo_server_poll_50") == 0) test_echo_many("echo_server_poll");
     else if (strcmp(t, "echo_server_poll_crowd") == 0) test_echo_crowd("echo_server_poll");
     else if (strcmp(t, "chat_room") == 0) test_chat_room();
+    else if (strcmp(t, "lobby") == 0) lobby_chat(0, 0);
+    else if (strcmp(t, "lobby_by_name") == 0) test_lobby_by_name();
+    else if (strcmp(t, "lobby_fallback") == 0) test_lobby_fallback();
+    else if (argc == 4 && strcmp(t, "lobby_wine_client") == 0) lobby_chat(0, 1);
+    else if (argc == 4 && strcmp(t, "lobby_wine_server") == 0) lobby_chat(1, 0);
     else if (strcmp(t, "udp") == 0) test_udp();
     else if (strcmp(t, "udp_lost") == 0) test_udp_lost();
     else if (strcmp(t, "usage") == 0) test_usage();
