@@ -148,8 +148,11 @@ start_wine() { # prefix winearch wine
 windows_suite() { # title build-dir toolchain-arch
   local title=$1 dir=$2 arch=$3 t0=$SECONDS
   echo "== Windows $title (MinGW-w64 $arch) build and tests under Wine"
+  # XSOCK_NATIVE_EXAMPLES: examples.lobby_wine_* run the lobby between the
+  # native build's programs and this build's under Wine (tests/examples/examples.cmake).
   cmake -S . -B "$dir" -DXSOCK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/mingw-w64-$arch.cmake" "${@:4}"
+    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/mingw-w64-$arch.cmake" \
+    -DXSOCK_NATIVE_EXAMPLES="$PWD/build/native/examples" "${@:4}"
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
   echo "== Windows $title: $((SECONDS - t0)) s"

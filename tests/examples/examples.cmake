@@ -19,6 +19,20 @@ foreach(test cs hello echo_server echo_server_threads echo_server_poll
   add_test(NAME examples.${test} COMMAND examples_test_driver ${test})
   set_tests_properties(examples.${test} PROPERTIES TIMEOUT ${timeout})
 endforeach()
+# The lobby between a native program and a Windows one under Wine (issue
+# 14): a Windows build given XSOCK_NATIVE_EXAMPLES (the native build's
+# examples directory; test.sh passes it) runs the native driver, which starts
+# a native chat_server and this build's chat_client.exe under Wine
+# (lobby_wine_client), and the other way round (lobby_wine_server).
+set(XSOCK_NATIVE_EXAMPLES "" CACHE PATH "A Windows build: the native build's examples directory")
+if(WIN32 AND CMAKE_CROSSCOMPILING_EMULATOR AND XSOCK_NATIVE_EXAMPLES)
+  foreach(test lobby_wine_client lobby_wine_server)
+    add_test(NAME examples.${test}
+             COMMAND ${XSOCK_NATIVE_EXAMPLES}/examples_test_driver ${test}
+                     ${CMAKE_CROSSCOMPILING_EMULATOR} $<TARGET_FILE_DIR:chat_client>)
+    set_tests_properties(examples.${test} PROPERTIES TIMEOUT ${timeout})
+  endforeach()
+endif()
 include(${CMAKE_CURRENT_LIST_DIR}/soak.cmake) # the echo servers under load
 if(CMAKE_CROSSCOMPILING_EMULATOR AND NOT WIN32)
   # The drivers start the examples under the emulator too (test_driver.c).
