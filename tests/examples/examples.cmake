@@ -39,4 +39,9 @@ if(CMAKE_CROSSCOMPILING_EMULATOR AND NOT WIN32)
   string(REPLACE ";" " " emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
   get_directory_property(driver_tests TESTS)
   set_tests_properties(${driver_tests} PROPERTIES ENVIRONMENT "XSOCK_TEST_EMULATOR=${emulator}")
+  # A chat_server announces on the loopback (IP_MULTICAST_IF), which qemu-user
+  # 7.2 does not translate (as for mcast.*, tests/CMakeLists.txt): it says
+  # "no lobby" and serves, so no client finds its room. examples.lobby_fallback,
+  # which needs no announcement, still runs.
+  set_tests_properties(examples.lobby examples.lobby_by_name PROPERTIES DISABLED TRUE)
 endif()
