@@ -96,10 +96,13 @@ static int lobby_open(xsock_t *s, xsock_addr *group)
 static int parse_announcement(const char *data, size_t n, const xsock_addr *from, room *rm)
 {
     size_t tag = strlen(LOBBY_TAG), digits;
-    const char *port = data + tag, *name, *end = data + n - 1; /* end: the "\n" */
-    char text[8];
+    const char *port, *name, *end;
+    char text[8], *colon;
     xsock_addr host = *from;
-    if (n <= tag || memcmp(data, LOBBY_TAG, tag) != 0 || *end != '\n') return 0;
+
+    if (n <= tag || memcmp(data, LOBBY_TAG, tag) != 0 || data[n - 1] != '\n') return 0;
+    port = data + tag;
+    end = data + n - 1; /* the "\n" */
     name = (const char *)memchr(port, ' ', (size_t)(end - port));
     if (name == NULL || (digits = (size_t)(name - port)) >= sizeof text) return 0;
     memcpy(text, port, digits);
@@ -111,9 +114,11 @@ static int parse_announcement(const char *data, size_t n, const xsock_addr *from
     memcpy(rm->name, name, (size_t)(end - name));
     rm->name[end - name] = '\0';
     /* The room is at the sender's address: "a.b.c.d:0" without its ":0". */
-    if (xsock_addr_set_port(&host, 0) < 0 || xsock_addr_format(&host, rm->host, sizeof rm->host) < 0)
+    if (xsock_addr_set_port(&host, 0) < 0 ||
+        xsock_addr_format(&host, rm->host, sizeof rm->host) < 0 ||
+        (colon = strrchr(rm->host, ':')) == NULL)
         return 0;
-    *strrchr(rm->host, ':') = '\0';
+    *colon = '\0';
     return 1;
 }
 

@@ -1077,9 +1077,50 @@ static void lobby_chat(int server_wine, int client_wine)
     stop_server(server);
 }
 
+/* Datagrams on the lobby that are no announcement, sent every 100 ms for
+ * about 3 s from the loopback (anyone can send to a group): a client must
+ * list none of them. */
+static void send_junk(const char *lobby_port)
+{
+    static const char *const junk[] = {
+        "XSOCK-CHAT 1 9000 junk",          /* no "\n" */
+        "XSOCK-CHAT 2 9000 junk\n",        /* another version */
+        "XSOCK-CHAT 1 0 junk\n",           /* no port */
+        "XSOCK-CHAT 1 70000 junk\n",
+        "XSOCK-CHAT 1 9000 \n",            /* no name */
+        "XSOCK-CHAT 1 9000junk\n",
+        "XSOCK-CHAT 1 9000 ju\x1b[2Jnk\n", /* a terminal escape */
+        "XSOCK-CHAT 1 9000 junk\njunk\n",  /* two lines */
+        "",
+        "XSOCK-CHAT 1 9000 "};             /* and a 300-byte name, below */
+    char big[400];
+    xsock_interface ifs[64];
+    xsock_addr group, lo;
+    xsock_t s;
+    int i, k, n = xsock_interfaces(ifs, 64), index = -1, port = atoi(lobby_port), r;
+
+    xsock_addr_parse(&lo, "127.0.0.1");
+    for (i = 0; i < n && i < 64; i++)
+        if (xsock_addr_equal(&ifs[i].addr, &lo)) index = (int)ifs[i].index;
+    if (index < 0) fail("no interface has 127.0.0.1");
+    if ((r = xsock_open(&s, XSOCK_INET, XSOCK_DGRAM)) < 0 ||
+        (r = xsock_set_option(s, XSOCK_OPT_MULTICAST_IF, index)) < 0)
+        fail("a multicast sender on the loopback: %s", xsock_strerror(r));
+    xsock_addr_parse(&group, "239.255.90.2");
+    xsock_addr_set_port(&group, port);
+    snprintf(big, sizeof big, "%s%300s\n", junk[9], "x");
+    for (k = 0; k < 30; k++) {
+        for (i = 0; i < 9; i++) xsock_sendto(s, junk[i], strlen(junk[i]), &group);
+        xsock_sendto(s, big, strlen(big), &group);
+        xthread_sleep_ms(100);
+    }
+    xsock_close(s);
+}
+
 /* Two rooms announced on one lobby; each client lists both and enters the
- * one it names. carol names a room nobody announces: she lists the two, says
- * so, and asks for a host and port (given on her stdin). */
+ * one it names, and none of the junk the driver sends meanwhile. carol
+ * names a room nobody announces: she lists the two, says so, and asks for a
+ * host and port (given on her stdin). */
 static void test_lobby_by_name(void)
 {
     char lport[16], kport[16], gport[16], rooms_text[2][64], want[128];
@@ -1094,6 +1135,7 @@ static void test_lobby_by_name(void)
     alice = start("chat_client", "@garden", "alice", NULL);
     bob = start("chat_client", "@kitchen", "bob", NULL);
     carol = start("chat_client", "@cellar", "carol", NULL);
+    send_junk(lport);
     snprintf(rooms_text[0], sizeof rooms_text[0], "room kitchen at 127.0.0.1 port %s", kport);
     snprintf(rooms_text[1], sizeof rooms_text[1], "room garden at 127.0.0.1 port %s", gport);
     rooms[0] = rooms_text[0];
