@@ -166,19 +166,24 @@ static int find_room(const char *want, room *pick)
 /* No room found: the host and port come from a line of stdin, "host" or
  * "host port"; an empty line or the end of input keeps 127.0.0.1 9000.
  * 0, or -1 for a line that is no host and port. */
-static int ask_room(char **line, size_t *cap, room *pick)
+static int ask_room(room *pick)
 {
-    size_t n;
-    char *space;
+    char *line = NULL, *space;
+    size_t cap = 0, n;
+    int r = 0;
     printf("type the room's host and port (an empty line: 127.0.0.1 %d)\n", CHAT_DEFAULT_PORT);
-    if (read_stdin_line(line, cap, &n) != 1 || n == 0) return 0;
-    if ((space = strchr(*line, ' ')) != NULL) {
-        *space = '\0';
-        if (parse_port(space + 1, &pick->port) != 0) return -1;
+    if (read_stdin_line(&line, &cap, &n) == 1 && n > 0) {
+        if ((space = strchr(line, ' ')) != NULL) {
+            *space = '\0';
+            r = parse_port(space + 1, &pick->port);
+        }
+        if (r == 0 && line[0] != '\0' && strlen(line) < sizeof pick->host)
+            memcpy(pick->host, line, strlen(line) + 1);
+        else
+            r = -1;
     }
-    if (strlen(*line) >= sizeof pick->host) return -1;
-    memcpy(pick->host, *line, strlen(*line) + 1);
-    return 0;
+    free(line);
+    return r;
 }
 
 int main(int argc, char **argv)
@@ -202,7 +207,7 @@ int main(int argc, char **argv)
     if (lobby) {
         if (find_room(argc > 1 && argv[1][1] != '\0' ? argv[1] + 1 : NULL, &pick))
             printf("joining %s at %s port %d\n", pick.name, pick.host, pick.port);
-        else if (ask_room(&line, &cap, &pick) != 0) {
+        else if (ask_room(&pick) != 0) {
             fprintf(stderr, "chat_client: that is not \"host\" or \"host port\"\n");
             return 2;
         }
