@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     if (lobby ? argc > 3 : (argc > 4 || (argc >= 3 && parse_port(argv[2], &port) != 0))) {
         fprintf(stderr, "usage: chat_client [host] [port] [name]   (default 127.0.0.1 %d)\n"
-                        "       chat_client [@room] [name]         (no host: find a room on the LAN)\n",
+                        "       chat_client [@room] [name]   (no host: find a room on the LAN)\n",
                 CHAT_DEFAULT_PORT);
         return 2;
     }

@@ -69,7 +69,8 @@ static inline int lobby_settings(xsock_addr *group, int *ifindex)
     char text[64];
     int port = LOBBY_PORT, r;
     *ifindex = 0;
-    if (xcrt_getenv("CHAT_LOBBY_PORT", text, sizeof text) && (parse_port(text, &port) != 0 || port == 0))
+    if (xcrt_getenv("CHAT_LOBBY_PORT", text, sizeof text) &&
+        (parse_port(text, &port) != 0 || port == 0))
         return XSOCK_EINVAL;
     if (xcrt_getenv("CHAT_LOBBY_IF", text, sizeof text) && (r = lobby_interface(text, ifindex)) < 0)
         return r;

@@ -1187,7 +1187,8 @@ static void test_lobby_fallback(void)
     stderr_too = 1;
     server = start("chat_server", "0", "@lonely", NULL);
     listening_port(server, port, sizeof port);
-    expect_line(server, "chat_server: no lobby: address not available (the room is open all the same)");
+    expect_line(server,
+                "chat_server: no lobby: address not available (the room is open all the same)");
 
     set_env("CHAT_LOBBY_IF", "127.0.0.1");
     alice = start("chat_client", NULL);
