@@ -23,8 +23,9 @@
  * measured on other systems, and it says so).
  *
  * Under Wine, where each call is a round trip to wineserver, cycles is
- * 2,000 and crowd 300, and the slow reader stops at 20,000 unread answers
- * (see SLOW_MOST); nothing is timed, the bounds only stop a hung test.
+ * 2,000 and crowd 300 (2,000 on echo_server_poll: issue 12), and the slow
+ * reader stops at 20,000 unread answers (see SLOW_MOST); nothing is timed,
+ * the bounds only stop a hung test.
  *
  * The child processes are started, read and reaped by examples_test_driver's
  * own code (test_driver.c, its main renamed): one way to do it, not two.
@@ -42,6 +43,11 @@
 #define SOAK_CROWD 1000
 #define SOAK_CYCLES_WINE 2000
 #define SOAK_CROWD_WINE 300
+/* Issue 12: the poller server serves 2,000 at once under Wine too. With
+ * the select backend every wait hands wineserver every socket, so this is
+ * the slowest soak test there (about 2 minutes here, see soak.cmake); the
+ * threaded server, a Wine thread a client, stays at 300. */
+#define SOAK_CROWD_WINE_POLL 2000
 #define SOAK_REGULARS 10
 #ifdef _WIN32
 /* Windows and Wine hold handles that come and go by themselves (thread
@@ -280,7 +286,9 @@ static void soak_crowd(const char *server_name, int n)
     expect_set sets[3];
     proc *server;
     long before;
-    if (n == 0) n = soak_scaled(SOAK_CROWD, SOAK_CROWD_WINE);
+    if (n == 0)
+        n = soak_scaled(SOAK_CROWD, strcmp(server_name, "echo_server_poll") == 0
+                                        ? SOAK_CROWD_WINE_POLL : SOAK_CROWD_WINE);
     if ((c = (xsock_t *)calloc((size_t)n, sizeof *c)) == NULL) fail("out of memory");
     soak_need_descriptors(2L * n);
     server = soak_start(server_name, port_text, sizeof port_text, &port);
