@@ -15,6 +15,10 @@
 #   bench/run_windows.sh
 #   SKIP_CROWD=1 bench/run_windows.sh             # the ratio only
 #   SMALL=100 LARGE=5000 MS=250 CLIENTS=2000 BUILD_DIR=/tmp/bw OUT=/tmp/r.md bench/run_windows.sh
+#   ARCH=i686 bench/run_windows.sh                 # the 32-bit build (Debian's wine32)
+#
+# WINEPREFIX defaults to one inside the build directory; its wineserver is
+# restarted by this script (see below) and stopped at the end.
 #
 # Under Wine every socket call is a round trip to wineserver: only the ratio
 # counts, never a time (Wine is not Windows). Takes a few minutes.
@@ -22,7 +26,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-build=${BUILD_DIR:-$root/build-bench-windows}
+arch=${ARCH:-x86_64}
+tag="" # rows of a 32-bit run are labelled and kept apart
+[ "$arch" = x86_64 ] || tag=" ($arch)"
+build=${BUILD_DIR:-$root/build-bench-windows${tag:+-$arch}}
 out=${OUT:-$here/RESULTS.md}
 small=${SMALL:-100}
 large=${LARGE:-5000}
@@ -32,6 +39,7 @@ jobs=${JOBS:-2}
 
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 export WINEPREFIX=${WINEPREFIX:-$build/wineprefix}
+if [ "$arch" = i686 ]; then export WINEARCH=win32; else export WINEARCH=win64; fi
 
 # Under Wine a socket is a Unix descriptor held by wineserver and, once
 # used, cached by the process as well: 5,000 connections are 10,000 sockets,
@@ -47,7 +55,7 @@ fi
 
 echo "== building (MinGW, Release) in $build" >&2
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" -DXSOCK_BUILD_TESTS=ON \
+  -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-$arch.cmake" -DXSOCK_BUILD_TESTS=ON \
   -DXSOCK_BUILD_EXAMPLES=ON -DXSOCK_BENCH_LIBUV=OFF >/dev/null
 cmake --build "$build" -j "$jobs" --target xsock_poller_idle examples_soak_driver echo_server_poll >/dev/null
 
@@ -73,15 +81,16 @@ for mode in default select; do
   # The row: afd or select, whatever xsock_poller_backend calls them
   # ("win32-select" today).
   case $backend in *afd*) slot=afd ;; *select*) slot=select ;; *) slot=$backend ;; esac
+  slot=$slot${tag:+-$arch}
   get() { printf '%s\n' "$res" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
   ratio=$(get ratio)
-  if [ "$slot" = afd ]; then
+  if [ "${slot%%-*}" = afd ]; then
     verdict=$(awk -v r="$ratio" 'BEGIN { print (r + 0 <= 2 ? "met" : "MISSED") }')
   else
     verdict="(beside afd)"
   fi
-  row[$slot]="| $backend | $(get small_us) | $(get large_us) | $ratio | $verdict | ${env[*]:-(default)} |"
-  if [ "$mode" = select ] && [ "$slot" != select ]; then
+  row[$slot]="| $backend$tag | $(get small_us) | $(get large_us) | $ratio | $verdict | ${env[*]:-(default)} |"
+  if [ "$mode" = select ] && [ "${slot%%-*}" != select ]; then
     echo "run_windows.sh: XSOCK_POLLER=select gave $backend" >&2
     exit 1
   fi
@@ -100,7 +109,7 @@ for mode in default select; do
     printf '%s\n' "$text" >&2
     answered=$(printf '%s\n' "$text" | sed -n 's/^\([0-9]*\) clients at once$/\1/p')
     handles=$(printf '%s\n' "$text" | sed -n 's/^crowd: the server holds \([0-9]*\) descriptors\/handles, \([0-9]*\) before$/\2 before, \1 after/p')
-    crowd[$slot]="| $backend | $clients | ${answered:-0} | ${handles:-?} | $((t1 - t0)) s | $verdict |"
+    crowd[$slot]="| $backend$tag | $clients | ${answered:-0} | ${handles:-?} | $((t1 - t0)) s | $verdict |"
   fi
 done
 
@@ -109,23 +118,27 @@ begin='<!-- run_windows.sh: begin -->'
 end='<!-- run_windows.sh: end -->'
 touch "$out"
 old=$(sed -n "/^$begin\$/,/^$end\$/p" "$out")
-keep() { # the old row of slot $1 in the table whose header holds $2, or the placeholder $3
+keep() { # the old row of slot $1 (afd, select-i686...) in the table whose header holds $2, or $3
   local r
-  r=$(printf '%s\n' "$old" | awk -v b="$1" -v h="$2" 'index($0, h) { on = 1; next } /^$/ { on = 0 }
-      on { split($0, f, "|"); if (index(f[2], b)) { print; exit } }')
-  printf '%s\n' "${r:-$3}"
+  r=$(printf '%s\n' "$old" | awk -v k="${1%%-*}" -v a="${1#*-}" -v h="$2" \
+    'index($0, h) { on = 1; next } /^$/ { on = 0 }
+     on { split($0, f, "|"); gsub(/ +$/, "", f[2]); t = index(f[2], "(") ? substr(f[2], index(f[2], "(") + 1) : k ")"
+          if (index(f[2], k) && t == a ")" ) { print; exit } }')
+  r=${r:-$3}
+  if [ -n "$r" ]; then printf '%s\n' "$r"; fi
 }
-when="$(date -u '+%Y-%m-%d %H:%M UTC'), xsock $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(wine --version 2>/dev/null)"
+when="$(date -u '+%Y-%m-%d %H:%M UTC'), $arch, xsock $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(wine --version 2>/dev/null)"
 block=$(
   echo "$begin"
   echo "## Windows poller (Wine)"
   echo
   echo "Written by \`bench/run_windows.sh\`; last run: $when."
   echo "A row that run could not measure (a backend the build does not have) is kept"
-  echo "from the run before. Under Wine every socket call is a round trip to wineserver,"
-  echo "30-100x slower than Windows and not Windows: **only the ratios count**, never the"
-  echo "times. Issue 12's target: with \`afd\`, a wait among 5,000 idle sockets costs at"
-  echo "most 2 times a wait among 100; \`select\` is reported beside it."
+  echo "from the run before; the rows of a 32-bit build (\`ARCH=i686\`) say \"(i686)\"."
+  echo "Under Wine every socket call is a round trip to wineserver, 30-100x slower than"
+  echo "Windows and not Windows: **only the ratios count**, never the times. Issue 12's"
+  echo "target: with \`afd\`, a wait among 5,000 idle sockets costs at most 2 times a wait"
+  echo "among 100; \`select\` is reported beside it."
   echo
   echo "### One wait with one socket ready among N idle ones"
   echo
@@ -134,9 +147,9 @@ block=$(
   echo
   echo "| backend | N = $small (us, Wine) | N = $large (us, Wine) | ratio | target <= 2 | run with |"
   echo "|---|---:|---:|---:|---|---|"
-  for b in afd select; do
+  for b in afd select afd-i686 select-i686; do
     if [ -n "${row[$b]:-}" ]; then echo "${row[$b]}"; else
-      keep "$b" "| backend | N = " "| $b | not measured | | | | this build has no $b backend |"
+      keep "$b" "| backend | N = " "$([ "$b" = "${b%-*}" ] && echo "| $b | not measured | | | | this build has no $b backend |")"
     fi
   done
   echo
@@ -151,9 +164,9 @@ block=$(
   echo
   echo "| backend | clients | answered | server handles | time (Wine) | |"
   echo "|---|---:|---:|---|---:|---|"
-  for b in afd select; do
+  for b in afd select afd-i686 select-i686; do
     if [ -n "${crowd[$b]:-}" ]; then echo "${crowd[$b]}"; else
-      keep "$b" "| backend | clients |" "| $b | not measured | | | | |"
+      keep "$b" "| backend | clients |" "$([ "$b" = "${b%-*}" ] && echo "| $b | not measured | | | | |")"
     fi
   done
   echo "$end"
