@@ -152,6 +152,9 @@ block=$(
       keep "$b" "| backend | N = " "$([ "$b" = "${b%-*}" ] && echo "| $b | not measured | | | | this build has no $b backend |")"
     fi
   done
+  for b in "${!row[@]}"; do # a backend of another name: this run only
+    case $b in afd | select | afd-i686 | select-i686) ;; *) echo "${row[$b]}" ;; esac
+  done
   echo
   echo "### $clients clients at once on echo_server_poll"
   echo
@@ -168,6 +171,9 @@ block=$(
     if [ -n "${crowd[$b]:-}" ]; then echo "${crowd[$b]}"; else
       keep "$b" "| backend | clients |" "$([ "$b" = "${b%-*}" ] && echo "| $b | not measured | | | | |")"
     fi
+  done
+  for b in "${!crowd[@]}"; do
+    case $b in afd | select | afd-i686 | select-i686) ;; *) echo "${crowd[$b]}" ;; esac
   done
   echo "$end"
 )
