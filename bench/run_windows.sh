@@ -66,6 +66,8 @@ wineserver -p
 trap 'wineserver -k 2>/dev/null || true' EXIT
 wine wineboot --init </dev/null >/dev/null 2>&1 || true
 
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+
 # ---- 1. the ratio -------------------------------------------------------------
 declare -A row crowd
 idle=$build/bench/xsock_poller_idle.exe
@@ -127,7 +129,7 @@ keep() { # the old row of slot $1 (afd, select-i686...) in the table whose heade
   r=${r:-$3}
   if [ -n "$r" ]; then printf '%s\n' "$r"; fi
 }
-when="$(date -u '+%Y-%m-%d %H:%M UTC'), $arch, xsock $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(wine --version 2>/dev/null)"
+when="$(date -u '+%Y-%m-%d %H:%M UTC'), $arch, xsock $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(wine --version 2>/dev/null), load average $load at the start"
 block=$(
   echo "$begin"
   echo "## Windows poller (Wine)"
