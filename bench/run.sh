@@ -56,6 +56,8 @@ run "accept" "$bench" accept $common
 run "echo (poller server, one raw client thread)" "$bench" echo $common
 run "poller: one wait among 5,000 idle clients (epoll or kqueue against the poll fallback)" \
   "$build/bench/xsock_poller_idle" 5000 2000
+run "poller: one wait among 100 and among 5,000 idle clients, and the ratio (issue 12's measure)" \
+  "$build/bench/xsock_poller_idle" --scale 100 5000 250
 
 # ---- callgrind: instructions, which the load of the machine cannot blur ----------------
 # Every count is taken for N and 2N operations and differenced, so start-up
@@ -115,6 +117,8 @@ verdict() { # value, minimum
   awk -v v="$1" -v m="$2" 'BEGIN { if (v == "" || v == "-") print "n/a"; else print (v + 0 >= m ? "met" : "MISSED") }'
 }
 cg_verdict=$( [ "$extra" = "?" ] && echo "n/a" || awk -v e="$extra" 'BEGIN { print (e <= 30 ? "met" : "MISSED") }')
+# The Windows section (bench/run_windows.sh, measured under Wine) stays.
+win_section=$(sed -n '/^<!-- run_windows.sh: begin -->$/,/^<!-- run_windows.sh: end -->$/p' "$out" 2>/dev/null || true)
 
 {
   echo "# xsock benchmark results"
@@ -219,5 +223,6 @@ cg_verdict=$( [ "$extra" = "?" ] && echo "n/a" || awk -v e="$extra" 'BEGIN { pri
     printf '%s\n\n' "$t"
   done
   cat "$here/NOTES.md"
+  if [ -n "$win_section" ]; then printf '\n%s\n' "$win_section"; fi
 } >"$out"
 echo "== wrote $out" >&2

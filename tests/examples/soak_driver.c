@@ -6,7 +6,9 @@
  * server: echo_server_threads or echo_server_poll. test:
  *   cycles       10,000 clients one after the other: connect, a line, BYE,
  *                the server closes, the client closes.
- *   crowd        1,000 clients connected at once, three rounds of lines.
+ *   crowd        1,000 clients connected at once, three rounds of lines
+ *                (examples_soak_driver <server> crowd <clients> for another
+ *                count: bench/run_windows.sh runs 2,000 under Wine).
  *   misbehaving  while regular clients go on: one vanishes mid-line, one
  *                resets, one half-closes (shuts down its sending side and
  *                still reads the answers).
@@ -21,8 +23,9 @@
  * measured on other systems, and it says so).
  *
  * Under Wine, where each call is a round trip to wineserver, cycles is
- * 2,000 and crowd 300, and the slow reader stops at 20,000 unread answers
- * (see SLOW_MOST); nothing is timed, the bounds only stop a hung test.
+ * 2,000 and crowd 300 (2,000 on echo_server_poll: issue 12), and the slow
+ * reader stops at 20,000 unread answers (see SLOW_MOST); nothing is timed,
+ * the bounds only stop a hung test.
  *
  * The child processes are started, read and reaped by examples_test_driver's
  * own code (test_driver.c, its main renamed): one way to do it, not two.
@@ -40,6 +43,11 @@
 #define SOAK_CROWD 1000
 #define SOAK_CYCLES_WINE 2000
 #define SOAK_CROWD_WINE 300
+/* Issue 12: the poller server serves 2,000 at once under Wine too. With
+ * the select backend every wait hands wineserver every socket, so this is
+ * the slowest soak test there (about 2 minutes here, see soak.cmake); the
+ * threaded server, a Wine thread a client, stays at 300. */
+#define SOAK_CROWD_WINE_POLL 2000
 #define SOAK_REGULARS 10
 #ifdef _WIN32
 /* Windows and Wine hold handles that come and go by themselves (thread
@@ -269,15 +277,19 @@ static void soak_cycles(const char *server_name)
     stop_server(server);
 }
 
-static void soak_crowd(const char *server_name)
+/* n clients at once; 0 for the default count. */
+static void soak_crowd(const char *server_name, int n)
 {
-    int n = soak_scaled(SOAK_CROWD, SOAK_CROWD_WINE), port, i;
+    int port, i;
     char port_text[16], text[64];
-    xsock_t *c = (xsock_t *)calloc((size_t)n, sizeof *c);
+    xsock_t *c;
     expect_set sets[3];
     proc *server;
     long before;
-    if (c == NULL) fail("out of memory");
+    if (n == 0)
+        n = soak_scaled(SOAK_CROWD, strcmp(server_name, "echo_server_poll") == 0
+                                        ? SOAK_CROWD_WINE_POLL : SOAK_CROWD_WINE);
+    if ((c = (xsock_t *)calloc((size_t)n, sizeof *c)) == NULL) fail("out of memory");
     soak_need_descriptors(2L * n);
     server = soak_start(server_name, port_text, sizeof port_text, &port);
     before = soak_warm_up(server, port);
@@ -550,18 +562,21 @@ static void soak_slow_reader(const char *server_name)
 
 int main(int argc, char **argv)
 {
-    const char *server = argc == 3 ? argv[1] : "", *t = argc == 3 ? argv[2] : "";
+    const char *server = argc >= 3 ? argv[1] : "", *t = argc >= 3 ? argv[2] : "";
+    int clients = 0; /* crowd: how many, 0 for the default */
     setvbuf(stdout, NULL, _IONBF, 0);
     os_find_dir(argv[0]);
     os_setup();
     test_name = t;
-    if (strcmp(server, "echo_server_threads") != 0 && strcmp(server, "echo_server_poll") != 0) {
+    if (argc == 4 && strcmp(t, "crowd") == 0) clients = atoi(argv[3]);
+    if ((strcmp(server, "echo_server_threads") != 0 && strcmp(server, "echo_server_poll") != 0) ||
+        argc > 4 || (argc == 4 && (clients < 1 || clients > 100000))) {
         fprintf(stderr, "usage: examples_soak_driver echo_server_threads|echo_server_poll "
-                        "cycles|crowd|misbehaving|slow_reader\n");
+                        "cycles|crowd [clients]|misbehaving|slow_reader\n");
         return 2;
     }
     if (strcmp(t, "cycles") == 0) soak_cycles(server);
-    else if (strcmp(t, "crowd") == 0) soak_crowd(server);
+    else if (strcmp(t, "crowd") == 0) soak_crowd(server, clients);
     else if (strcmp(t, "misbehaving") == 0) soak_misbehaving(server);
     else if (strcmp(t, "slow_reader") == 0) soak_slow_reader(server);
     else {
