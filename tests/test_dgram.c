@@ -311,6 +311,37 @@ TEST(signals)
 #endif
 }
 
+/* A send batch fails only when its first datagram does, with the code
+ * xsock_sendto gives for it (a datagram above 64 KiB: too long for UDP);
+ * a later failure ends the batch, counting what went before it. */
+TEST(send_batch_first_fails)
+{
+    int port, calls;
+    xsock_t r = udp_on_loopback(&port), s = udp_on_loopback(NULL);
+    static char big[70000];
+    char in[2][16];
+    xsock_dgram m[3], got[2];
+    xsock_ssize_t single;
+    int i;
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 3; i++) to_port(&m[i].addr, port);
+    m[0].buf = xsock_buf_init("one", 3);
+    m[1].buf = xsock_buf_init(big, sizeof big);
+    m[2].buf = xsock_buf_init("three", 5);
+    single = xsock_sendto(s, big, sizeof big, &m[1].addr);
+    CHECK(single < 0);
+    CHECK_EQ(xsock_sendto_batch(s, m, 3), 1);
+    CHECK_EQ(xsock_sendto_batch(s, m + 1, 2), (int)single);
+    memset(got, 0, sizeof got);
+    for (i = 0; i < 2; i++) got[i].buf = xsock_buf_init(in[i], sizeof in[i]);
+    CHECK_EQ(receive_all(r, got, 1, &calls), 1);
+    CHECK_EQ(got[0].len, 3);
+    CHECK(memcmp(in[0], "one", 3) == 0);
+    CHECK(!(tu_wait(r, XSOCK_POLLIN, 200) & XSOCK_POLLIN)); /* "three" was not sent */
+    CHECK_OK(xsock_close(s));
+    CHECK_OK(xsock_close(r));
+}
+
 TEST(bad_input)
 {
     int port;
@@ -339,4 +370,5 @@ TEST(bad_input)
 }
 
 XTEST_MAIN(XTEST(mixed_sources) XTEST(truncation) XTEST(send_batch_two_destinations) XTEST(empty)
-               XTEST(blocking_waits_for_first) XTEST(more_than_64) XTEST(signals) XTEST(bad_input))
+               XTEST(blocking_waits_for_first) XTEST(more_than_64) XTEST(signals) XTEST(send_batch_first_fails)
+                   XTEST(bad_input))

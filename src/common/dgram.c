@@ -1,7 +1,6 @@
-/* Datagram batches: argument checks once for every OS. Receive: the
- * backend's whole batch (Linux: one recvmmsg). Send: the first datagram
- * through xsock_sendto (blocking, timeouts and errors exactly as that),
- * the rest through the backend's batch call. */
+/* Datagram batches: argument checks once for every OS, then the backend's
+ * whole batch (Linux: one recvmmsg or sendmmsg; elsewhere the loops here,
+ * whose first call is xsock_recvfrom / xsock_sendto). */
 #include "xsock_internal.h"
 
 #define CHECK_SOCK(s) \
@@ -46,11 +45,15 @@ int xsock__recv_batch_loop(xsock_t s, xsock_dgram *msgs, size_t n)
     return (int)i;
 }
 
-int xsock__send_loop(xsock_t s, const xsock_dgram *msgs, size_t n)
+/* Each through xsock_sendto: the first one's error is the batch's, a later
+ * one ends it. */
+int xsock__send_batch_loop(xsock_t s, const xsock_dgram *msgs, size_t n)
 {
     size_t i;
+    xsock_ssize_t r;
     for (i = 0; i < n; i++)
-        if (xsock_sendto(s, msgs[i].buf.base, (size_t)msgs[i].buf.len, &msgs[i].addr) < 0) break;
+        if ((r = xsock_sendto(s, msgs[i].buf.base, (size_t)msgs[i].buf.len, &msgs[i].addr)) < 0)
+            return i > 0 ? (int)i : (int)r;
     return (int)i;
 }
 
@@ -74,7 +77,5 @@ int xsock_sendto_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
     if (n > (size_t)INT_MAX) n = (size_t)INT_MAX;
     for (i = 0; i < n; i++)
         if ((r = xsock__addr_check(&msgs[i].addr)) < 0) return (int)r;
-    r = xsock_sendto(s, msgs[0].buf.base, (size_t)msgs[0].buf.len, &msgs[0].addr);
-    if (r < 0) return (int)r;
-    return 1 + xsock__sys_send_batch(s, msgs + 1, n - 1);
+    return xsock__sys_send_batch(s, msgs, n);
 }

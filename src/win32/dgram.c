@@ -10,7 +10,7 @@ int xsock__sys_recv_batch(xsock_t s, xsock_dgram *msgs, size_t n)
 
 int xsock__sys_send_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
 {
-    return xsock__send_loop(s, msgs, n);
+    return xsock__send_batch_loop(s, msgs, n);
 }
 
 #endif /* _WIN32 */
