@@ -12,14 +12,15 @@
 
 /* Points mm[0..k) at msgs[0..k): where each goes to (send) or lands
  * (receive). */
-static void setup(struct mmsghdr *mm, struct iovec *iov, const xsock_dgram *msgs, size_t k, int send)
+static void setup(struct mmsghdr *mm, const xsock_dgram *msgs, size_t k, int send)
 {
+    static const struct mmsghdr zero; /* also the padding some libcs have (musl) */
     size_t i;
-    memset(mm, 0, sizeof mm[0] * k);
     for (i = 0; i < k; i++) {
-        iov[i].iov_base = msgs[i].buf.base;
-        iov[i].iov_len = msgs[i].buf.len;
-        mm[i].msg_hdr.msg_iov = &iov[i];
+        mm[i] = zero; /* a few wide stores, where memset of k entries is a rep stos */
+        /* xsock_buf is a struct iovec, field for field (src/posix/vector.c
+         * checks it at compile time): no copy. */
+        mm[i].msg_hdr.msg_iov = (struct iovec *)(void *)&msgs[i].buf;
         mm[i].msg_hdr.msg_iovlen = 1;
         mm[i].msg_hdr.msg_name = (void *)msgs[i].addr.storage.bytes;
         mm[i].msg_hdr.msg_namelen = (socklen_t)(send ? (size_t)msgs[i].addr.len : sizeof msgs[i].addr.storage);
@@ -93,12 +94,11 @@ static XSOCK__NOINLINE int first_failed(xsock_t s, int send, struct mmsghdr *mm,
 static int batch(xsock_t s, int send, xsock_dgram *msgs, size_t n)
 {
     struct mmsghdr mm[XSOCK__BATCH];
-    struct iovec iov[XSOCK__BATCH];
     size_t done = 0, i, k;
     int r;
     while (done < n) {
         k = n - done < XSOCK__BATCH ? n - done : XSOCK__BATCH;
-        setup(mm, iov, msgs + done, k, send);
+        setup(mm, msgs + done, k, send);
         if ((r = mmsg(s, send, mm, (unsigned)k, done == 0 || send ? FIRST_FLAGS(send) : MSG_DONTWAIT)) <= 0) {
             if (done > 0) { /* the batch has its first: a failure only ends it */
                 if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) (void)xsock__sys_error();
