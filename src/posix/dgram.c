@@ -5,7 +5,6 @@
 #ifndef _WIN32
 
 #if defined(__linux__)
-#  include <string.h>
 #  include <sys/uio.h>
 
 #  define XSOCK__BATCH 64 /* datagrams per call: the arrays live on the stack */
@@ -99,7 +98,7 @@ static int batch(xsock_t s, int send, xsock_dgram *msgs, size_t n)
     while (done < n) {
         k = n - done < XSOCK__BATCH ? n - done : XSOCK__BATCH;
         setup(mm, msgs + done, k, send);
-        if ((r = mmsg(s, send, mm, (unsigned)k, done == 0 || send ? FIRST_FLAGS(send) : MSG_DONTWAIT)) <= 0) {
+        if ((r = mmsg(s, send, mm, (unsigned)k, (done == 0 || send) ? FIRST_FLAGS(send) : MSG_DONTWAIT)) <= 0) {
             if (done > 0) { /* the batch has its first: a failure only ends it */
                 if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) (void)xsock__sys_error();
                 break;
