@@ -22,7 +22,7 @@ jobs=${JOBS:-2}
 echo "== building xsock_bench (Release) in $build" >&2
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DXSOCK_BUILD_TESTS=OFF \
   -DXSOCK_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target xsock_bench xsock_poller_idle >/dev/null
+cmake --build "$build" -j "$jobs" --target xsock_bench xsock_poller_idle xsock_bench_udp >/dev/null
 bench=$build/bench/xsock_bench
 common="--runs $runs --seconds $secs"
 
@@ -58,6 +58,9 @@ run "poller: one wait among 5,000 idle clients (epoll or kqueue against the poll
   "$build/bench/xsock_poller_idle" 5000 2000
 run "poller: one wait among 100 and among 5,000 idle clients, and the ratio (issue 12's measure)" \
   "$build/bench/xsock_poller_idle" --scale 100 5000 250
+udp_idx=${#tables[@]} # issue 14: one client thread keeps a window of datagrams in flight
+run "udp echo (64-byte datagrams, one to four servers, one raw client thread)" \
+  "$build/bench/xsock_bench_udp" rate $common
 
 # ---- callgrind: instructions, which the load of the machine cannot blur ----------------
 # Every count is taken for N and 2N operations and differenced, so start-up
@@ -98,6 +101,10 @@ if command -v valgrind >/dev/null; then
 else
   per_raw="?" per_xsock="?" extra="?"
 fi
+
+# The udp echo server's instructions and system calls per echoed datagram.
+udp_cg="(valgrind not found)"
+if command -v valgrind >/dev/null; then udp_cg=$("$here/udp.sh" "$build/bench/xsock_bench_udp" "$requests"); fi
 
 # ---- the targets, read back from the tables -------------------------------------
 # The table columns: | workload | impl | median | min - max | unit | vs raw | vs libuv |
@@ -166,6 +173,18 @@ win_section=$(sed -n '/^<!-- run_windows.sh: begin -->$/,/^<!-- run_windows.sh: 
     v=$([ -n "$x" ] && [ -n "$u" ] && awk -v x="$x" -v u="$u" 'BEGIN { printf "%.2f", u / x }' || true)
     echo "| echo $c clients, libuv's server instructions per request / xsock's >= 1.0 (callgrind) | ${v:--} | | $(verdict "$v" 1.0) |"
   done
+  # Issue 14: batches at least twice the one-at-a-time rate, and at least libuv's.
+  for t in "7;2.0;udp echo, batch/raw one at a time" "8;1.0;udp echo, batch/libuv"; do
+    IFS=';' read -r col min label <<<"$t"
+    v=$(ratio "$udp_idx" "udp echo, 64 B" batch "$col")
+    echo "| $label >= $min | ${v:--} | | $(verdict "$v" "$min") |"
+  done
+  for peer in raw libuv; do
+    v=$(printf '%s\n' "$udp_cg" | awk -F'|' -v p="$peer" '{ gsub(/ /, "", $2) }
+      $2 == p && NF == 6 { a = $5 } $2 == "batch" && NF == 6 { b = $5 }
+      END { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b }')
+    echo "| udp echo, $peer's server instructions per datagram / the batch server's >= 1.0 (callgrind) | ${v:--} | | $(verdict "$v" 1.0) |"
+  done
   # Issue 10 item 11: the poller server within 1.25x a raw epoll loop.
   for c in 100 1000; do
     x=${srv[xsock.$c]:-} r=${srv[raw.$c]:-}
@@ -216,6 +235,13 @@ win_section=$(sed -n '/^<!-- run_windows.sh: begin -->$/,/^<!-- run_windows.sh: 
   echo "Commands:"
   echo
   for c in "${cg_cmds[@]}"; do echo "    $c"; done
+  echo
+  echo "### The udp echo server's instructions per echoed datagram"
+  echo
+  echo "The server thread alone, as for echo above, over what it echoed (bench/udp.sh);"
+  echo "the client is the same raw code, batching with recvmmsg/sendmmsg, for all."
+  echo
+  printf '%s\n' "$udp_cg"
   echo
   echo "## Workloads"
   echo

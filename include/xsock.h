@@ -677,8 +677,8 @@ typedef struct xsock_dgram {
 /* Receives up to n datagrams: on a blocking socket it waits for the first
  * (as xsock_recvfrom, timeouts included), then takes what is already
  * queued; returns how many (>= 1). A non-blocking socket with nothing
- * queued gives XSOCK_EAGAIN. Linux: one recvmsg, then one recvmmsg for
- * the rest; elsewhere a loop; the same results everywhere.
+ * queued gives XSOCK_EAGAIN. Linux: one recvmmsg (MSG_WAITFORONE) for up
+ * to 64; elsewhere a loop; the same results everywhere.
  * Bad input: s; XSOCK_EINVAL: msgs NULL with n > 0, a buf with base NULL
  * and len > 0. n 0 returns 0; n above INT_MAX is taken as INT_MAX. */
 XSOCK_API int xsock_recvfrom_batch(xsock_t s, xsock_dgram *msgs, size_t n);

@@ -272,14 +272,16 @@ int xsock__sys_mcast_set(xsock_t s, int v6, int opt, int value, const struct in_
 int xsock__sys_mcast_get(xsock_t s, int v6, int opt, int *value, struct in_addr *ifaddr);
 
 /* ---- datagram batches (src/common/dgram.c) ---------------------------------
- * After the first datagram: the ones already queued, without waiting, and
- * the rest of a send batch; each returns how many (>= 0), stopping at the
- * first failure (its native error recorded). Linux: recvmmsg / sendmmsg;
- * elsewhere the loops below. */
-int xsock__sys_recv_queued(xsock_t s, xsock_dgram *msgs, size_t n);
+ * n >= 1 checked entries. The first datagram as xsock_recvfrom /
+ * xsock_sendto would move it (timeouts, signals and errors alike; a
+ * truncated one flagged), then, without waiting, the ones already queued /
+ * the rest, stopping at the first failure (its native error recorded):
+ * how many (>= 1) or the first one's negative code. Linux: recvmmsg /
+ * sendmmsg; elsewhere the loops below. */
+int xsock__sys_recv_batch(xsock_t s, xsock_dgram *msgs, size_t n);
 int xsock__sys_send_batch(xsock_t s, const xsock_dgram *msgs, size_t n);
 int xsock__recv_one(xsock_t s, xsock_dgram *m);
-int xsock__recv_queued_loop(xsock_t s, xsock_dgram *msgs, size_t n);
-int xsock__send_loop(xsock_t s, const xsock_dgram *msgs, size_t n);
+int xsock__recv_batch_loop(xsock_t s, xsock_dgram *msgs, size_t n);
+int xsock__send_batch_loop(xsock_t s, const xsock_dgram *msgs, size_t n);
 
 #endif /* XSOCK_INTERNAL_H */

@@ -1,6 +1,11 @@
 /* Datagram batches (issue 14): xsock_recvfrom_batch / xsock_sendto_batch,
  * with truncation and datagrams from several sources. */
 #include "testutil.h"
+#ifndef _WIN32
+#  include <errno.h>
+#  include <signal.h>
+#  include <sys/time.h>
+#endif
 
 static xsock_t udp_on_loopback(int *port)
 {
@@ -135,6 +140,208 @@ TEST(empty)
     CHECK_OK(xsock_close(r));
 }
 
+/* A blocking socket waits for the first datagram (sent 150 ms later by
+ * another thread), then returns it with whatever else is queued: at least
+ * one, never a wait for the batch to fill. */
+typedef struct late_send {
+    xsock_t s;
+    int port;
+} late_send;
+
+static void send_late(void *arg)
+{
+    late_send *l = (late_send *)arg;
+    xsock_addr to;
+    int i;
+    xthread_sleep_ms(150);
+    to_port(&to, l->port);
+    for (i = 0; i < 3; i++) CHECK_EQ(xsock_sendto(l->s, "late", 4, &to), 4);
+}
+
+TEST(blocking_waits_for_first)
+{
+    late_send l;
+    xthread t;
+    xsock_dgram m[32];
+    char bufs[32][8];
+    long long t0;
+    int i, got, calls;
+    xsock_t r = udp_on_loopback(&l.port);
+    l.s = udp_on_loopback(NULL);
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 32; i++) m[i].buf = xsock_buf_init(bufs[i], sizeof bufs[i]);
+    CHECK_OK(xsock_set_option(r, XSOCK_OPT_RCVTIMEO, 10000)); /* bounded if it never comes */
+    t0 = tu_now_ms();
+    CHECK_EQ(xthread_start(&t, send_late, &l), 0);
+    got = (int)CHECK_OK(xsock_recvfrom_batch(r, m, 32));
+    /* Not before the first was sent; the 10 s timeout did not run out. */
+    if (tu_can_time()) CHECK(tu_now_ms() - t0 >= 100);
+    CHECK(got >= 1 && got <= 3);
+    xthread_join(t);
+    if (got < 3) CHECK_EQ(got + receive_all(r, m + got, 3 - got, &calls), 3);
+    for (i = 0; i < 3; i++) {
+        CHECK_EQ(m[i].len, 4);
+        CHECK(memcmp(bufs[i], "late", 4) == 0);
+    }
+    CHECK_OK(xsock_close(l.s));
+    CHECK_OK(xsock_close(r));
+}
+
+/* More than one system call's worth (Linux takes 64 per recvmmsg): 100
+ * queued datagrams come in order, all in one xsock call where the OS has
+ * queued them all before sendto returned (Linux, macOS), and nothing is
+ * taken beyond n. */
+TEST(more_than_64)
+{
+    int port, i, calls, got;
+    xsock_t r = udp_on_loopback(&port), s = udp_on_loopback(NULL);
+    xsock_addr to;
+    static xsock_dgram m[101];
+    static unsigned char bufs[101][4];
+    unsigned char one[4];
+    to_port(&to, port);
+    for (i = 0; i < 101; i++) {
+        one[0] = (unsigned char)i;
+        CHECK_EQ(xsock_sendto(s, one, 1, &to), 1);
+    }
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 101; i++) m[i].buf = xsock_buf_init(bufs[i], sizeof bufs[i]);
+    got = receive_all(r, m, 100, &calls);
+    CHECK_EQ(got, 100);
+    if (!tu_under_wine()) CHECK_EQ(calls, 1);
+    for (i = 0; i < 100; i++) {
+        CHECK_EQ(m[i].len, 1);
+        CHECK_EQ(bufs[i][0], i);
+    }
+    /* The 101st is still queued for the next call. */
+    CHECK_EQ(receive_all(r, m + 100, 1, &calls), 1);
+    CHECK_EQ(bufs[100][0], 100);
+    CHECK_OK(xsock_close(s));
+    CHECK_OK(xsock_close(r));
+}
+
+/* Signals (POSIX): a receive timeout holds under a SIGALRM every 50 ms
+ * (Linux returns EINTR from a call with a timeout even under SA_RESTART,
+ * signal(7); a plain retry would start the timeout again and never end),
+ * and xsock_set_interruptible(1) makes one signal end the wait with
+ * XSOCK_EINTR, as for xsock_recvfrom (tests/test_signals.c). */
+#ifndef _WIN32
+static volatile sig_atomic_t alarms, alarm_limit;
+
+static void on_alarm(int sig)
+{
+    struct sigaction ign;
+    (void)sig;
+    if (++alarms >= alarm_limit) { /* then the call ends, late, and the test fails */
+        memset(&ign, 0, sizeof ign);
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGALRM, &ign, NULL);
+    }
+}
+
+static void alarms_every(int period_ms, int limit, int repeat)
+{
+    struct sigaction sa;
+    struct itimerval it;
+    alarms = 0;
+    alarm_limit = (sig_atomic_t)limit;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = repeat ? SA_RESTART : 0;
+    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+    memset(&it, 0, sizeof it);
+    if (repeat) it.it_interval.tv_usec = period_ms * 1000;
+    it.it_value.tv_usec = period_ms * 1000;
+    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+}
+
+static void alarms_stop(void)
+{
+    struct itimerval it;
+    struct sigaction sa;
+    memset(&it, 0, sizeof it);
+    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+}
+
+static void signals_posix(void)
+{
+    xsock_t r = udp_on_loopback(NULL);
+    xsock_dgram m[4];
+    char b[4][8];
+    long long t0, took;
+    int i;
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 4; i++) m[i].buf = xsock_buf_init(b[i], sizeof b[i]);
+    CHECK_OK(xsock_set_option(r, XSOCK_OPT_RCVTIMEO, 300));
+    alarms_every(50, 100, 1); /* 5 s of signals at most */
+    t0 = tu_now_ms();
+    CHECK_ERR(xsock_recvfrom_batch(r, m, 4), XSOCK_ETIMEDOUT);
+    took = tu_now_ms() - t0;
+    alarms_stop();
+    CHECK(alarms >= 1);
+    /* Within twice the timeout (the header's promise), with slack for a
+     * loaded machine; without the deadline it ran until the signals stopped. */
+    if (took < 250 || took > 2000) XTEST_FAIL("the 300 ms timeout took %lld ms under signals", took);
+
+    CHECK_EQ(xsock_set_interruptible(1), 0);
+    alarms_every(100, 1000, 0);
+    t0 = tu_now_ms();
+    CHECK_ERR(xsock_recvfrom_batch(r, m, 4), XSOCK_EINTR);
+    alarms_stop();
+    CHECK_EQ(xsock_last_native_error(), EINTR);
+    CHECK_EQ(alarms, 1);
+    CHECK(tu_now_ms() - t0 < 250); /* the signal, not the 300 ms timeout */
+    CHECK_EQ(xsock_set_interruptible(0), 1);
+    CHECK_OK(xsock_close(r));
+}
+#endif
+
+TEST(signals)
+{
+#ifdef _WIN32
+    printf("no POSIX signals on Windows: nothing to interrupt\n");
+#else
+    signals_posix();
+#endif
+}
+
+/* A send batch fails only when its first datagram does, with the code
+ * xsock_sendto gives for it (a datagram above 64 KiB: too long for UDP);
+ * a later failure ends the batch, counting what went before it. */
+TEST(send_batch_first_fails)
+{
+    int port, calls;
+    xsock_t r = udp_on_loopback(&port), s = udp_on_loopback(NULL);
+    static char big[70000];
+    char in[2][16];
+    xsock_dgram m[3], got[2];
+    xsock_ssize_t single;
+    int i;
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 3; i++) to_port(&m[i].addr, port);
+    m[0].buf = xsock_buf_init("one", 3);
+    m[1].buf = xsock_buf_init(big, sizeof big);
+    m[2].buf = xsock_buf_init("three", 5);
+    single = xsock_sendto(s, big, sizeof big, &m[1].addr);
+    CHECK(single < 0);
+    CHECK_EQ(xsock_sendto_batch(s, m, 3), 1);
+    CHECK_EQ(xsock_sendto_batch(s, m + 1, 2), (int)single);
+    memset(got, 0, sizeof got);
+    for (i = 0; i < 2; i++) got[i].buf = xsock_buf_init(in[i], sizeof in[i]);
+    CHECK_EQ(receive_all(r, got, 1, &calls), 1);
+    CHECK_EQ(got[0].len, 3);
+    CHECK(memcmp(in[0], "one", 3) == 0);
+    CHECK(!(tu_wait(r, XSOCK_POLLIN, 200) & XSOCK_POLLIN)); /* "three" was not sent */
+    CHECK_OK(xsock_close(s));
+    CHECK_OK(xsock_close(r));
+}
+
 TEST(bad_input)
 {
     int port;
@@ -163,4 +370,5 @@ TEST(bad_input)
 }
 
 XTEST_MAIN(XTEST(mixed_sources) XTEST(truncation) XTEST(send_batch_two_destinations) XTEST(empty)
-               XTEST(bad_input))
+               XTEST(blocking_waits_for_first) XTEST(more_than_64) XTEST(signals) XTEST(send_batch_first_fails)
+                   XTEST(bad_input))

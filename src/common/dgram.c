@@ -1,6 +1,6 @@
-/* Datagram batches: argument checks once for every OS; the first datagram
- * through xsock_recvfrom / xsock_sendto (blocking, timeouts and errors
- * exactly as those), the rest through the backend's batch call. */
+/* Datagram batches: argument checks once for every OS, then the backend's
+ * whole batch (Linux: one recvmmsg or sendmmsg; elsewhere the loops here,
+ * whose first call is xsock_recvfrom / xsock_sendto). */
 #include "xsock_internal.h"
 
 #define CHECK_SOCK(s) \
@@ -30,22 +30,30 @@ int xsock__recv_one(xsock_t s, xsock_dgram *m)
     return 0;
 }
 
-/* The loop the backends without a batch call use: whatever is queued now. */
-int xsock__recv_queued_loop(xsock_t s, xsock_dgram *msgs, size_t n)
+/* The loop the backends without a batch call use: the first datagram as
+ * xsock_recvfrom (blocking, timeouts and errors exactly as that), then
+ * whatever is queued now. */
+int xsock__recv_batch_loop(xsock_t s, xsock_dgram *msgs, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
+    int r;
+    if ((r = xsock__recv_one(s, &msgs[0])) < 0) return r;
+    for (i = 1; i < n; i++) {
         int ev = xsock__sys_wait(s, XSOCK_POLLIN, 0);
         if (ev <= 0 || !(ev & XSOCK_POLLIN) || xsock__recv_one(s, &msgs[i]) < 0) break;
     }
     return (int)i;
 }
 
-int xsock__send_loop(xsock_t s, const xsock_dgram *msgs, size_t n)
+/* Each through xsock_sendto: the first one's error is the batch's, a later
+ * one ends it. */
+int xsock__send_batch_loop(xsock_t s, const xsock_dgram *msgs, size_t n)
 {
     size_t i;
+    xsock_ssize_t r;
     for (i = 0; i < n; i++)
-        if (xsock_sendto(s, msgs[i].buf.base, (size_t)msgs[i].buf.len, &msgs[i].addr) < 0) break;
+        if ((r = xsock_sendto(s, msgs[i].buf.base, (size_t)msgs[i].buf.len, &msgs[i].addr)) < 0)
+            return i > 0 ? (int)i : (int)r;
     return (int)i;
 }
 
@@ -56,8 +64,7 @@ int xsock_recvfrom_batch(xsock_t s, xsock_dgram *msgs, size_t n)
     if ((r = check_bufs(msgs, n)) < 0) return r;
     if (n == 0) return 0;
     if (n > (size_t)INT_MAX) n = (size_t)INT_MAX;
-    if ((r = xsock__recv_one(s, &msgs[0])) < 0) return r;
-    return 1 + xsock__sys_recv_queued(s, msgs + 1, n - 1);
+    return xsock__sys_recv_batch(s, msgs, n);
 }
 
 int xsock_sendto_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
@@ -70,7 +77,5 @@ int xsock_sendto_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
     if (n > (size_t)INT_MAX) n = (size_t)INT_MAX;
     for (i = 0; i < n; i++)
         if ((r = xsock__addr_check(&msgs[i].addr)) < 0) return (int)r;
-    r = xsock_sendto(s, msgs[0].buf.base, (size_t)msgs[0].buf.len, &msgs[0].addr);
-    if (r < 0) return (int)r;
-    return 1 + xsock__sys_send_batch(s, msgs + 1, n - 1);
+    return xsock__sys_send_batch(s, msgs, n);
 }

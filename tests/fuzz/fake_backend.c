@@ -385,10 +385,10 @@ int xsock__sys_mcast_get(xsock_t s, int v6, int opt, int *value, struct in_addr 
 }
 
 /* Datagram batches (issue 14): not reached by the fuzz targets. */
-int xsock__sys_recv_queued(xsock_t s, xsock_dgram *msgs, size_t n)
+int xsock__sys_recv_batch(xsock_t s, xsock_dgram *msgs, size_t n)
 {
     (void)s, (void)msgs, (void)n;
-    return 0;
+    return xsock__fail(XSOCK_ENOTSUP, 0);
 }
 
 int xsock__sys_send_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
