@@ -427,7 +427,9 @@ static XSOCK__NOINLINE xsock_ssize_t transfer_failed(const transfer *t, int op)
     return (xsock_ssize_t)call_failed(&c);
 }
 
-xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
+/* The fast paths of xsock_send and xsock__sys_send, xsock_recv and
+ * xsock__sys_recv: one body each, inlined in both. */
+static xsock_ssize_t send_fast(xsock_t s, const void *buf, size_t len)
 {
     transfer t;
     ssize_t n;
@@ -447,7 +449,7 @@ static XSOCK__NOINLINE xsock_ssize_t recv_other(xsock_t s, void *buf, size_t len
     return xsock__sys_recvfrom(s, buf, len, NULL);
 }
 
-xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
+static xsock_ssize_t recv_fast(xsock_t s, void *buf, size_t len)
 {
     transfer t;
     ssize_t n;
@@ -464,6 +466,28 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
      * with its flags. */
     n = XSOCK__OS(read)(s, buf, len);
     return n >= 0 ? (xsock_ssize_t)n : transfer_failed(&t, OP_RECV);
+}
+
+xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
+{
+    return send_fast(s, buf, len);
+}
+
+xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
+{
+    return recv_fast(s, buf, len);
+}
+
+xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len)
+{
+    if (XSOCK__SEND_RARE(buf, len)) return xsock__send_rare(s, buf, len);
+    return send_fast(s, buf, len);
+}
+
+xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
+{
+    if (XSOCK__RECV_RARE(buf, len)) return xsock__recv_rare(s, buf, len);
+    return recv_fast(s, buf, len);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
