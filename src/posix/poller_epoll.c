@@ -191,66 +191,98 @@ static XSOCK__NOINLINE int grow_buf(epoller *ep, int want)
     return 0;
 }
 
-/* Asks the kernel for at most max events, never more: level-triggered, it
- * moves every socket it reports to the back of its ready list, so one
- * taken and then dropped would lose its turn on every wait.
- * An event of a closed socket (the id check) is skipped; if a wait had
- * only those, it waits again for the time left, so that a wait without
- * timeout never returns 0 for nothing. The clock is read only for a
- * timeout > 0, and again only after a signal or such a wait. */
-static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
+/* The events with error or hang-up bits, translated once the batch is
+ * in: take() stores the kernel's bits, which fit a short, as they are. */
+static XSOCK__NOINLINE void take_slow(const epoller *ep, xsock_event *ev, const xsock_event *end)
 {
-    epoller *ep = (epoller *)p;
+    for (; ev != end; ev++)
+        if ((uint16_t)ev->events & ~(EPOLLIN | EPOLLOUT))
+            ev->events = from_native((uint16_t)ev->events, ep->watched[ev->sock]);
+}
+
+/* Moves the n events epoll_wait gave into the caller's evs and returns how
+ * many, or -1 when they were only closed sockets' events (no wake among
+ * them: the wait is to go on). Inlined in both waits, so that ep_wait
+ * keeps one frame (gcc and clang: this file is Linux's). */
+static inline __attribute__((always_inline)) int take(epoller *ep, xsock_event *evs, int n)
+{
+    /* Locals, so that the stores to evs need not reload them. */
+    const struct epoll_event *b = ep->buf, *end = b + n;
+    const uint64_t *ids = ep->ids;
+    void *const *udata = ep->udata;
+    size_t mask = ep->cap - 1; /* below 2^32: cap is at most INT_MAX + 1 */
+    xsock_event *ev = evs;
+    uint32_t seen = 0;
+    int wake = 0;
+    for (; b != end; b++) {
+        uint64_t id = b->data.u64;
+        size_t fd = (size_t)(id & mask); /* the low half: mask < 2^32 */
+        /* One compare for the common case, a socket's event. Another id:
+         * the wake eventfd's (its slot, mask, never holds it: no fd has a
+         * low half of all ones), or a socket closed by other means that a
+         * forked child still holds (or its number reused), or in a forked
+         * child, whose table is a copy while the set is the parent's. */
+        if (ids[fd] != id) {
+            wake |= id == WAKE_ID;
+            continue;
+        }
+        ev->sock = (xsock_t)fd;
+        /* Only the bits asked for come back besides EPOLLERR and EPOLLHUP
+         * (epoll_ctl(2)), so plain IN/OUT are xsock's bits already. */
+        ev->events = (short)b->events;
+        seen |= b->events;
+        ev->udata = udata[fd];
+        ev++;
+    }
+    if (wake) {
+        uint64_t count;
+        if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
+    }
+    if (seen & ~(uint32_t)(EPOLLIN | EPOLLOUT)) take_slow(ep, evs, ev);
+    return ev != evs || wake ? (int)(ev - evs) : -1;
+}
+
+/* ep_wait with all it may have to do: a timeout to keep across signals and
+ * waits that had only closed sockets' events, a buffer to grow. */
+static XSOCK__NOINLINE int wait_long(epoller *ep, xsock_event *evs, int want, int timeout_ms)
+{
     long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
-    int want = max < BATCH_MAX ? max : BATCH_MAX;
-    int n, left = timeout_ms < 0 ? -1 : timeout_ms, woken = 0;
+    int n, out, left = timeout_ms < 0 ? -1 : timeout_ms;
     if (want > ep->bufcap && grow_buf(ep, want) < 0) return XSOCK_ENOMEM;
     for (;;) {
-        /* Locals, so that the stores to evs need not reload them. */
-        const struct epoll_event *b, *end;
-        const uint64_t *ids;
-        void *const *udata;
-        size_t mask; /* below 2^32: cap is at most INT_MAX + 1 */
-        xsock_event *ev = evs;
         if ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, left)) < 0) {
             if (errno != EINTR) return xsock__sys_error();
             left = xsock__posix_left_ms(timeout_ms, start);
             continue;
         }
-        b = ep->buf;
-        end = b + n;
-        ids = ep->ids;
-        udata = ep->udata;
-        mask = ep->cap - 1;
-        for (; b != end; b++) {
-            uint64_t id = b->data.u64, count;
-            uint32_t e = b->events;
-            size_t fd = (size_t)(id & mask); /* the low half: mask < 2^32 */
-            /* One compare for the common case, a socket's event. Another
-             * id: the wake eventfd's (its slot, mask, never holds it: no fd
-             * has a low half of all ones), or a socket closed by other
-             * means that a forked child still holds (or its number
-             * reused), or in a forked child, whose table is a copy while
-             * the set is the parent's. */
-            if (ids[fd] != id) {
-                if (id == WAKE_ID) {
-                    if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
-                    woken = 1;
-                }
-                continue;
-            }
-            ev->sock = (xsock_t)fd;
-            /* Only the bits asked for come back besides EPOLLERR and
-             * EPOLLHUP (epoll_ctl(2)), so plain IN/OUT are xsock's bits;
-             * anything else is translated over them. */
-            ev->events = (short)e;
-            if (e & ~(uint32_t)(EPOLLIN | EPOLLOUT)) ev->events = from_native(e, ep->watched[fd]);
-            ev->udata = udata[fd];
-            ev++;
-        }
-        if (ev != evs || woken || n == 0) return (int)(ev - evs);
+        if (n == 0) return 0;
+        if ((out = take(ep, evs, n)) >= 0) return out;
         if (timeout_ms >= 0 && (left = xsock__posix_left_ms(timeout_ms, start)) == 0) return 0;
     }
+}
+
+/* Asks the kernel for at most max events, never more: level-triggered, it
+ * moves every socket it reports to the back of its ready list, so one
+ * taken and then dropped would lose its turn on every wait.
+ * An event of a closed socket (the id check) is skipped; if a wait had
+ * only those, it waits again for the time left, so that a wait without
+ * timeout never returns 0 for nothing. The common waits (no timeout, or
+ * 0, and a buffer big enough) go through once here, with nothing kept for
+ * a second round; anything else is wait_long's. */
+static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
+{
+    epoller *ep = (epoller *)p;
+    int want = max < BATCH_MAX ? max : BATCH_MAX;
+    int n, out;
+    if (timeout_ms > 0 || want > ep->bufcap) return wait_long(ep, evs, want, timeout_ms);
+    if ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, timeout_ms < 0 ? -1 : 0)) <= 0) {
+        if (n == 0) return 0;
+        if (errno != EINTR) return xsock__sys_error();
+        return wait_long(ep, evs, want, timeout_ms);
+    }
+    if ((out = take(ep, evs, n)) >= 0) return out;
+    if (timeout_ms == 0) return 0;
+    return wait_long(ep, evs, want, timeout_ms); /* only closed sockets' events: again */
 }
 
 static int ep_wake(xsock_poller *p)
