@@ -259,7 +259,8 @@ XSOCK_API int xsock_connect_result(xsock_t s);
  * recv on a datagram socket gives XSOCK_EMSGSIZE for a datagram longer
  * than len, as recvfrom does. A send to a reset or closed peer gives XSOCK_EPIPE or
  * XSOCK_ECONNRESET and never a signal. Lengths above INT_MAX are capped
- * (a partial transfer), as Winsock takes an int.
+ * (a partial transfer of at most INT_MAX bytes; Linux: 2 GiB - 4 KiB), as
+ * Winsock takes an int.
  * Bad input: s; XSOCK_EINVAL: buf NULL and len > 0 (len 0 gives 0 at once). */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);

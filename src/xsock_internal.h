@@ -126,6 +126,16 @@ int xsock__sys_socket_error(xsock_t s);
 /* Whether s is non-blocking (1/0); Windows cannot ask, so it remembers. */
 int xsock__sys_get_nonblocking(xsock_t s);
 int xsock__sys_set_nonblocking(xsock_t s, int on);
+/* xsock_send and xsock_recv are defined in each backend, so that the OS
+ * call follows these checks without a jump between layers; what they catch
+ * goes to xsock__send_rare / xsock__recv_rare (src/common/socket.c). Two
+ * tests each, kept apart: joined in one expression gcc may compute both
+ * with setcc and or. No XSOCK_INVALID test: the OS refuses -1 /
+ * INVALID_SOCKET with EBADF / WSAENOTSOCK, which is XSOCK_EBADF as well. */
+#define XSOCK__SEND_RARE(buf, len) ((buf) == NULL ? 1 : (len) > (size_t)INT_MAX)
+#define XSOCK__RECV_RARE(buf, len) ((buf) == NULL ? 1 : (len) - 1 >= (size_t)INT_MAX) /* len 0 too */
+xsock_ssize_t xsock__send_rare(xsock_t s, const void *buf, size_t len);
+xsock_ssize_t xsock__recv_rare(xsock_t s, void *buf, size_t len);
 /* One transfer each; len <= INT_MAX. EAGAIN on a blocking socket (a timeout
  * set by option expired) is XSOCK_ETIMEDOUT, on a non-blocking one XSOCK_EAGAIN. */
 xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len);

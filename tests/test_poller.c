@@ -930,6 +930,73 @@ TEST(raw_close_forked_reused_number)
     CHECK_OK(xsock_close(a[1]));
 }
 
+/* A forked child's copy of the table is the size it had at the fork; the
+ * parent then adds a number beyond it to the set they share. epoll's wait
+ * indexes its table with the number masked to the table's size (a power of
+ * two): in the child the new number lands on the slot of an older socket,
+ * whose event it must never become, as the whole id is compared. */
+TEST(number_beyond_child_table_never_mistaken)
+{
+    xsock_poller *p = make();
+    xsock_t a[2], b[2], hi;
+    int ua, ub;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_socketpair(b));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+#ifdef _WIN32
+    printf("no fork() on Windows: one table, one process\n");
+    hi = b[0];
+    CHECK_OK(xsock_poller_add(p, hi, PIN, &ub));
+    CHECK_EQ(xsock_send(b[1], "b", 1), 1);
+#else
+    {
+        /* The child's table holds a[0], so it has at most 256 slots when
+         * a[0] < 256; a[0] + 256 then masks to a[0]'s slot there. */
+        struct rlimit rl;
+        int go[2], status;
+        pid_t pid;
+        char c;
+        CHECK(a[0] < 256);
+        hi = a[0] + 256;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur <= (rlim_t)hi && rl.rlim_max > (rlim_t)hi) {
+            rl.rlim_cur = (rlim_t)hi + 1;
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        CHECK_EQ(pipe(go), 0);
+        pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            xsock_event ev[4];
+            int n;
+            close(go[1]);
+            alarm(60); /* bounded, whatever the parent does */
+            while (read(go[0], &c, 1) < 0) {}
+            /* Only hi is ready, and this table does not know it. */
+            n = xsock_poller_wait(p, ev, 4, 300);
+            _exit(n == 0 ? 0 : n < 0 ? 2 : ev[0].udata == &ua ? 3 : 4);
+        }
+        close(go[0]);
+        CHECK_EQ(dup2((int)b[0], (int)hi), (int)hi);
+        CHECK_OK(xsock_poller_add(p, hi, PIN, &ub));
+        CHECK_EQ(xsock_send(b[1], "b", 1), 1);
+        CHECK_EQ(write(go[1], "g", 1), 1);
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        close(go[1]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            XTEST_FAIL("the child's wait: status %d (3: hi reported as a[0])", status);
+    }
+#endif
+    /* The parent's table has grown: hi comes with its own udata. */
+    CHECK_EQ(wait_only(p, hi, &ub, 5000), PIN);
+    CHECK_OK(xsock_poller_remove(p, hi));
+    xsock_poller_destroy(p);
+    if (hi != b[0]) raw_close(hi);
+    CHECK_OK(xsock_close(a[0]));
+    CHECK_OK(xsock_close(a[1]));
+    CHECK_OK(xsock_close(b[0]));
+    CHECK_OK(xsock_close(b[1]));
+}
+
 /* ---- the poller's own descriptors ------------------------------------------
  * Every handle between two sockets opened around xsock_poller_create is
  * the poller's own (its epoll/kqueue descriptor, wake eventfd, pipe or
@@ -1002,4 +1069,5 @@ XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_mis
                                                    XTEST(child_close_leaves_parent_set)
                                                    XTEST(raw_close_wait_forever)
                                                    XTEST(raw_close_forked_reused_number)
+                                                   XTEST(number_beyond_child_table_never_mistaken)
                                                    XTEST(own_handles_refused))

@@ -115,27 +115,18 @@ int xsock_connect_result(xsock_t s)
     return xsock__sys_socket_error(s);
 }
 
-/* send and recv leave every rare case (a bad argument, len 0, a length to
- * cap) to these out-of-line twins, so that the common case is a few
- * compares and a jump, without a frame. The tests stay separate: joined
- * with ||, gcc computes them all with setcc and or, which costs more. */
-static XSOCK__NOINLINE xsock_ssize_t send_rare(xsock_t s, const void *buf, size_t len)
+/* xsock_send and xsock_recv live in each backend (XSOCK__SEND_RARE in
+ * src/xsock_internal.h), so that the OS call follows the argument checks
+ * without a jump between layers; every rare case (a bad argument, len 0, a
+ * length to cap) comes here. */
+XSOCK__NOINLINE xsock_ssize_t xsock__send_rare(xsock_t s, const void *buf, size_t len)
 {
     if (buf == NULL && len != 0) return xsock__fail(XSOCK_EINVAL, 0);
     CHECK_SOCK(s);
     return xsock__sys_send(s, buf, cap_len(len));
 }
 
-xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len)
-{
-    /* No XSOCK_INVALID test here: the OS refuses -1 / INVALID_SOCKET with
-     * EBADF / WSAENOTSOCK, which is XSOCK_EBADF as well. */
-    if (buf == NULL) return send_rare(s, buf, len);
-    if (len > (size_t)INT_MAX) return send_rare(s, buf, len);
-    return xsock__sys_send(s, buf, len);
-}
-
-static XSOCK__NOINLINE xsock_ssize_t recv_rare(xsock_t s, void *buf, size_t len)
+XSOCK__NOINLINE xsock_ssize_t xsock__recv_rare(xsock_t s, void *buf, size_t len)
 {
     if (buf == NULL && len != 0) return xsock__fail(XSOCK_EINVAL, 0);
     CHECK_SOCK(s);
@@ -143,13 +134,6 @@ static XSOCK__NOINLINE xsock_ssize_t recv_rare(xsock_t s, void *buf, size_t len)
      * zero-byte read) or say EAGAIN: the header promises 0 at once. */
     if (len == 0) return 0;
     return xsock__sys_recv(s, buf, cap_len(len));
-}
-
-xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
-{
-    if (buf == NULL) return recv_rare(s, buf, len); /* XSOCK_INVALID: as in xsock_send */
-    if (len == 0 || len > (size_t)INT_MAX) return recv_rare(s, buf, len);
-    return xsock__sys_recv(s, buf, len);
 }
 
 /* send_all and recv_all are fwrite and fread: once bytes have moved, the

@@ -30,23 +30,27 @@
 
 #define WAKE_ID UINT64_MAX /* the eventfd's data.u64: no generation << 32 | fd is */
 
-typedef struct ep_watch {
-    void *udata;
-    uint64_t id; /* the registration's data.u64: generation << 32 | fd; 0: not added */
-    int events;
-} ep_watch;
-
+/* The table, by fd, is three arrays of cap entries: the wait's loop reads
+ * ids and udata only, each at a scaled index, and a registration's id is
+ * all it compares. cap is a power of two (64, doubled as needed), so the
+ * low half of any id, masked with cap - 1, indexes the table: an id that
+ * is not the table's (the wake id, a closed socket's) fails the one
+ * compare, without a bounds test. */
 typedef struct epoller {
     xsock_poller base;
     int ep;                   /* the epoll instance */
     int wake;                 /* eventfd, in the set like a socket */
     pid_t pid;                /* the process that made the set (see ep_forget) */
     uint32_t gen;             /* the last generation given out */
-    ep_watch *tab;            /* by fd */
+    uint64_t *ids;            /* the registration's data.u64: generation << 32 | fd; 0: not added */
+    void **udata;
+    unsigned char *watched;   /* the events asked for, for from_native */
     size_t cap;
     struct epoll_event *buf;  /* what epoll_wait fills */
     int bufcap;
 } epoller;
+
+#define TABLE_MIN 64
 
 /* EPOLLRDHUP: the peer's end of stream shows as XSOCK_POLLHUP, as kqueue's
  * EV_EOF does, and not only once both directions are shut. */
@@ -60,7 +64,6 @@ static uint32_t to_native(int events)
  * or hang-up needs no translation: the common case costs one test. */
 typedef char xsock__same_bits[(EPOLLIN == XSOCK_POLLIN && EPOLLOUT == XSOCK_POLLOUT &&
                                EPOLLERR == XSOCK_POLLERR && EPOLLHUP == XSOCK_POLLHUP) ? 1 : -1];
-#define SLOW_BITS ((uint32_t)(EPOLLERR | EPOLLHUP | EPOLLRDHUP))
 
 static XSOCK__NOINLINE short from_native(uint32_t e, int watched)
 {
@@ -81,10 +84,40 @@ static int ctl(epoller *ep, int op, int fd, int events, uint64_t id)
     return XSOCK__OS(epoll_ctl)(ep->ep, op, fd, &ev);
 }
 
-/* fd's entry if fd is added, else NULL: any number is safe here. */
-static ep_watch *added(const epoller *ep, int fd)
+/* Whether fd is added: any number is safe here. */
+static int added(const epoller *ep, int fd)
 {
-    return (size_t)fd < ep->cap && ep->tab[fd].id != 0 ? &ep->tab[fd] : NULL;
+    return (size_t)fd < ep->cap && ep->ids[fd] != 0;
+}
+
+/* Grows the three arrays to n entries (a power of two). cap moves only
+ * once all three have grown, so a failure leaves a table that works at its
+ * old size; the next add reallocates again. */
+static int table_grow(epoller *ep, size_t n)
+{
+    void *t;
+    if (n > (size_t)-1 / sizeof *ep->ids) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
+    if ((t = XSOCK__OS(realloc)(ep->ids, n * sizeof *ep->ids)) == NULL) goto nomem;
+    ep->ids = (uint64_t *)t;
+    if ((t = XSOCK__OS(realloc)(ep->udata, n * sizeof *ep->udata)) == NULL) goto nomem;
+    ep->udata = (void **)t;
+    if ((t = XSOCK__OS(realloc)(ep->watched, n)) == NULL) goto nomem;
+    ep->watched = (unsigned char *)t;
+    memset(ep->ids + ep->cap, 0, (n - ep->cap) * sizeof *ep->ids);
+    ep->cap = n;
+    return 0;
+nomem:
+    return xsock__fail(XSOCK_ENOMEM, ENOMEM);
+}
+
+/* Makes room for fd, once the OS says it is open. */
+static int fit(epoller *ep, int fd)
+{
+    size_t want = (size_t)fd + 1, n;
+    if (XSOCK__OS(fcntl)(fd, F_GETFD) < 0) return xsock__sys_error();
+    if (want <= ep->cap) return 0;
+    for (n = ep->cap; n < want; n *= 2) {}
+    return table_grow(ep, n);
 }
 
 /* EEXIST and ENOENT are the caller's mix-ups, XSOCK_EINVAL on every backend. */
@@ -97,47 +130,42 @@ static int ctl_error(void)
 static int ep_add(xsock_poller *p, int fd, int events, void *udata)
 {
     epoller *ep = (epoller *)p;
-    void *t = ep->tab;
     uint32_t gen = ep->gen == UINT32_MAX ? 1 : ep->gen + 1; /* never 0: id 0 is "not added" */
     uint64_t id = (uint64_t)gen << 32 | (uint32_t)fd;
     int r;
     if (fd == ep->wake || fd == ep->ep) return xsock__fail(XSOCK_EINVAL, EINVAL); /* ours */
-    r = xsock__poller_table_fit(&t, &ep->cap, sizeof *ep->tab, fd);
-    ep->tab = (ep_watch *)t;
-    if (r < 0) return r;
+    if ((r = fit(ep, fd)) < 0) return r;
     if (ctl(ep, EPOLL_CTL_ADD, fd, events, id) != 0) return ctl_error();
     ep->gen = gen;
-    ep->tab[fd].udata = udata;
-    ep->tab[fd].events = events;
-    ep->tab[fd].id = id;
+    ep->udata[fd] = udata;
+    ep->watched[fd] = (unsigned char)events;
+    ep->ids[fd] = id;
     return 0;
 }
 
 static int ep_modify(xsock_poller *p, int fd, int events, void *udata)
 {
     epoller *ep = (epoller *)p;
-    ep_watch *w = added(ep, fd);
-    if (w == NULL) return xsock__fail(XSOCK_EINVAL, ENOENT);
-    if (ctl(ep, EPOLL_CTL_MOD, fd, events, w->id) != 0) {
+    if (!added(ep, fd)) return xsock__fail(XSOCK_EINVAL, ENOENT);
+    if (ctl(ep, EPOLL_CTL_MOD, fd, events, ep->ids[fd]) != 0) {
         int e = errno;
-        if (e == EBADF || e == ENOENT) w->id = 0; /* closed behind our back */
+        if (e == EBADF || e == ENOENT) ep->ids[fd] = 0; /* closed behind our back */
         errno = e;
         return ctl_error();
     }
-    w->udata = udata;
-    w->events = events;
+    ep->udata[fd] = udata;
+    ep->watched[fd] = (unsigned char)events;
     return 0;
 }
 
 static int ep_remove(xsock_poller *p, int fd)
 {
     epoller *ep = (epoller *)p;
-    ep_watch *w = added(ep, fd);
     int r = 0;
-    if (w == NULL) return xsock__fail(XSOCK_EINVAL, ENOENT);
+    if (!added(ep, fd)) return xsock__fail(XSOCK_EINVAL, ENOENT);
     if (ctl(ep, EPOLL_CTL_DEL, fd, 0, 0) != 0) r = ctl_error();
-    w->udata = NULL; /* whatever the kernel said, fd is not ours now */
-    w->id = 0;
+    ep->udata[fd] = NULL; /* whatever the kernel said, fd is not ours now */
+    ep->ids[fd] = 0;
     return r;
 }
 
@@ -147,66 +175,114 @@ static int ep_remove(xsock_poller *p, int fd)
 static void ep_forget(xsock_poller *p, int fd)
 {
     epoller *ep = (epoller *)p;
-    ep_watch *w = added(ep, fd);
-    if (w == NULL) return;
+    if (!added(ep, fd)) return;
     if (ep->pid == getpid()) ctl(ep, EPOLL_CTL_DEL, fd, 0, 0);
-    w->udata = NULL;
-    w->id = 0;
+    ep->udata[fd] = NULL;
+    ep->ids[fd] = 0;
+}
+
+/* The buffer epoll_wait fills, grown to want events; out of ep_wait's way. */
+static XSOCK__NOINLINE int grow_buf(epoller *ep, int want)
+{
+    struct epoll_event *b = (struct epoll_event *)XSOCK__OS(realloc)(ep->buf, (size_t)want * sizeof *b);
+    if (b == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
+    ep->buf = b;
+    ep->bufcap = want;
+    return 0;
+}
+
+/* The events with error or hang-up bits, translated once the batch is
+ * in: take() stores the kernel's bits, which fit a short, as they are. */
+static XSOCK__NOINLINE void take_slow(const epoller *ep, xsock_event *ev, const xsock_event *end)
+{
+    for (; ev != end; ev++)
+        if ((uint16_t)ev->events & ~(EPOLLIN | EPOLLOUT))
+            ev->events = from_native((uint16_t)ev->events, ep->watched[ev->sock]);
+}
+
+/* Moves the n events epoll_wait gave into the caller's evs and returns how
+ * many, or -1 when they were only closed sockets' events (no wake among
+ * them: the wait is to go on). Inlined in both waits, so that ep_wait
+ * keeps one frame (gcc and clang: this file is Linux's). */
+static inline __attribute__((always_inline)) int take(epoller *ep, xsock_event *evs, int n)
+{
+    /* Locals, so that the stores to evs need not reload them. */
+    const struct epoll_event *b = ep->buf, *end = b + n;
+    const uint64_t *ids = ep->ids;
+    void *const *udata = ep->udata;
+    size_t mask = ep->cap - 1; /* below 2^32: cap is at most INT_MAX + 1 */
+    xsock_event *ev = evs;
+    uint32_t seen = 0;
+    int wake = 0;
+    for (; b != end; b++) {
+        uint64_t id = b->data.u64;
+        size_t fd = (size_t)(id & mask); /* the low half: mask < 2^32 */
+        /* One compare for the common case, a socket's event. Another id:
+         * the wake eventfd's (its slot, mask, never holds it: no fd has a
+         * low half of all ones), or a socket closed by other means that a
+         * forked child still holds (or its number reused), or in a forked
+         * child, whose table is a copy while the set is the parent's. */
+        if (ids[fd] != id) {
+            wake |= id == WAKE_ID;
+            continue;
+        }
+        ev->sock = (xsock_t)fd;
+        /* Only the bits asked for come back besides EPOLLERR and EPOLLHUP
+         * (epoll_ctl(2)), so plain IN/OUT are xsock's bits already. */
+        ev->events = (short)b->events;
+        seen |= b->events;
+        ev->udata = udata[fd];
+        ev++;
+    }
+    if (wake) {
+        uint64_t count;
+        if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
+    }
+    if (seen & ~(uint32_t)(EPOLLIN | EPOLLOUT)) take_slow(ep, evs, ev);
+    return ev != evs || wake ? (int)(ev - evs) : -1;
+}
+
+/* ep_wait with all it may have to do: a timeout to keep across signals and
+ * waits that had only closed sockets' events, a buffer to grow. */
+static XSOCK__NOINLINE int wait_long(epoller *ep, xsock_event *evs, int want, int timeout_ms)
+{
+    long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
+    int n, out, left = timeout_ms < 0 ? -1 : timeout_ms;
+    if (want > ep->bufcap && grow_buf(ep, want) < 0) return XSOCK_ENOMEM;
+    for (;;) {
+        if ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, left)) < 0) {
+            if (errno != EINTR) return xsock__sys_error();
+            left = xsock__posix_left_ms(timeout_ms, start);
+            continue;
+        }
+        if (n == 0) return 0;
+        if ((out = take(ep, evs, n)) >= 0) return out;
+        if (timeout_ms >= 0 && (left = xsock__posix_left_ms(timeout_ms, start)) == 0) return 0;
+    }
 }
 
 /* Asks the kernel for at most max events, never more: level-triggered, it
  * moves every socket it reports to the back of its ready list, so one
  * taken and then dropped would lose its turn on every wait.
- * An event of a closed socket (the generation check) is skipped; if a wait
- * had only those, it waits again for the time left, so that a wait without
- * timeout never returns 0 for nothing. */
+ * An event of a closed socket (the id check) is skipped; if a wait had
+ * only those, it waits again for the time left, so that a wait without
+ * timeout never returns 0 for nothing. The common waits (no timeout, or
+ * 0, and a buffer big enough) go through once here, with nothing kept for
+ * a second round; anything else is wait_long's. */
 static int ep_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
 {
     epoller *ep = (epoller *)p;
-    long long start = timeout_ms > 0 ? xsock__posix_now_ms() : 0;
     int want = max < BATCH_MAX ? max : BATCH_MAX;
-    int n, i, left, out = 0, woken = 0;
-    if (want > ep->bufcap) {
-        struct epoll_event *b = (struct epoll_event *)XSOCK__OS(realloc)(ep->buf, (size_t)want * sizeof *b);
-        if (b == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
-        ep->buf = b;
-        ep->bufcap = want;
+    int n, out;
+    if (timeout_ms > 0 || want > ep->bufcap) return wait_long(ep, evs, want, timeout_ms);
+    if ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, timeout_ms < 0 ? -1 : 0)) <= 0) {
+        if (n == 0) return 0;
+        if (errno != EINTR) return xsock__sys_error();
+        return wait_long(ep, evs, want, timeout_ms);
     }
-    do {
-        left = xsock__posix_left_ms(timeout_ms, start);
-        while ((n = XSOCK__OS(epoll_wait)(ep->ep, ep->buf, want, left)) < 0 && errno == EINTR)
-            left = xsock__posix_left_ms(timeout_ms, start);
-        if (n < 0) return xsock__sys_error();
-        /* Locals, so that the stores to evs need not reload them. */
-        const struct epoll_event *b = ep->buf;
-        const ep_watch *tab = ep->tab;
-        size_t cap = ep->cap;
-        xsock_event *ev = evs;
-        for (i = 0; i < n; i++) {
-            uint64_t id = b[i].data.u64, count;
-            uint32_t e = b[i].events;
-            const ep_watch *w;
-            /* One test for the common case, a socket's event. Out of bounds:
-             * the wake id (its low half, all ones, is beyond any table of
-             * descriptors), or in a forked child, whose table is a copy
-             * while the set is the parent's; another id there: a socket
-             * closed by other means that a child still holds (or its
-             * number reused). */
-            if ((uint32_t)id >= cap || (w = &tab[(uint32_t)id])->id != id) {
-                if (id == WAKE_ID) {
-                    if (XSOCK__OS(read)(ep->wake, &count, sizeof count) < 0) {} /* resets it; EAGAIN: a racing wait took it */
-                    woken = 1;
-                }
-                continue;
-            }
-            ev->sock = (xsock_t)(uint32_t)id;
-            ev->events = (e & SLOW_BITS) ? from_native(e, w->events) : (short)(e & (EPOLLIN | EPOLLOUT));
-            ev->udata = w->udata;
-            ev++;
-        }
-        out = (int)(ev - evs);
-    } while (out == 0 && !woken && n > 0 && left != 0);
-    return out;
+    if ((out = take(ep, evs, n)) >= 0) return out;
+    if (timeout_ms == 0) return 0;
+    return wait_long(ep, evs, want, timeout_ms); /* only closed sockets' events: again */
 }
 
 static int ep_wake(xsock_poller *p)
@@ -225,7 +301,9 @@ static void ep_destroy(xsock_poller *p)
     epoller *ep = (epoller *)p;
     if (ep->wake >= 0) XSOCK__OS(close)(ep->wake);
     if (ep->ep >= 0) XSOCK__OS(close)(ep->ep);
-    XSOCK__OS(free)(ep->tab);
+    XSOCK__OS(free)(ep->ids);
+    XSOCK__OS(free)(ep->udata);
+    XSOCK__OS(free)(ep->watched);
     XSOCK__OS(free)(ep->buf);
     XSOCK__OS(free)(ep);
 }
@@ -240,8 +318,12 @@ int xsock__epoll_create(xsock_poller **out)
     int r;
     if (ep == NULL) return xsock__fail(XSOCK_ENOMEM, ENOMEM);
     ep->base.ops = &epoll_ops;
-    ep->wake = -1;
+    ep->ep = ep->wake = -1;
     ep->pid = getpid();
+    if (table_grow(ep, TABLE_MIN) < 0) {
+        ep_destroy(&ep->base);
+        return XSOCK_ENOMEM;
+    }
     if ((ep->ep = XSOCK__OS(epoll_create1)(EPOLL_CLOEXEC)) < 0 ||
         (ep->wake = XSOCK__OS(eventfd)(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
         goto fail;

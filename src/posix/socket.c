@@ -427,7 +427,9 @@ static XSOCK__NOINLINE xsock_ssize_t transfer_failed(const transfer *t, int op)
     return (xsock_ssize_t)call_failed(&c);
 }
 
-xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
+/* The fast paths of xsock_send and xsock__sys_send, xsock_recv and
+ * xsock__sys_recv: one body each, inlined in both. */
+static xsock_ssize_t send_fast(xsock_t s, const void *buf, size_t len)
 {
     transfer t;
     ssize_t n;
@@ -444,10 +446,13 @@ xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
  * the data instead: tcp(7).) */
 static XSOCK__NOINLINE xsock_ssize_t recv_other(xsock_t s, void *buf, size_t len)
 {
-    return xsock__sys_recvfrom(s, buf, len, NULL);
+    /* Linux's xsock_recv leaves these to here (see SEND_RARE below): a
+     * datagram read into 0 bytes would be lost. */
+    if (len == 0) return xsock__recv_rare(s, buf, 0);
+    return xsock__sys_recvfrom(s, buf, len > (size_t)INT_MAX ? (size_t)INT_MAX : len, NULL);
 }
 
-xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
+static xsock_ssize_t recv_fast(xsock_t s, void *buf, size_t len)
 {
     transfer t;
     ssize_t n;
@@ -464,6 +469,45 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
      * with its flags. */
     n = XSOCK__OS(read)(s, buf, len);
     return n >= 0 ? (xsock_ssize_t)n : transfer_failed(&t, OP_RECV);
+}
+
+xsock_ssize_t xsock__sys_send(xsock_t s, const void *buf, size_t len)
+{
+    return send_fast(s, buf, len);
+}
+
+xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
+{
+    return recv_fast(s, buf, len);
+}
+
+/* On Linux the kernel does what the length checks of XSOCK__SEND_RARE and
+ * XSOCK__RECV_RARE are for, so only buf is checked: a read of 0 bytes
+ * from a socket returns 0 at once (net/socket.c, sock_read_iter: "Match
+ * SYS5 behaviour"), and a length above INT_MAX is cut to MAX_RW_COUNT,
+ * INT_MAX & PAGE_MASK (fs/read_write.c, vfs_read; lib/iov_iter.c,
+ * import_ubuf, which send's __sys_sendto calls): a partial transfer, as
+ * the header says (io.huge_length_partial). A datagram socket's len 0 and
+ * cap are recv_other's. Elsewhere read and send may refuse a length above
+ * INT_MAX (macOS: EINVAL, read(2) and send(2)), so the checks stay. */
+#ifdef __linux__
+#  define SEND_RARE(buf, len) ((buf) == NULL)
+#  define RECV_RARE(buf, len) ((buf) == NULL)
+#else
+#  define SEND_RARE(buf, len) XSOCK__SEND_RARE(buf, len)
+#  define RECV_RARE(buf, len) XSOCK__RECV_RARE(buf, len)
+#endif
+
+xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len)
+{
+    if (SEND_RARE(buf, len)) return xsock__send_rare(s, buf, len);
+    return send_fast(s, buf, len);
+}
+
+xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
+{
+    if (RECV_RARE(buf, len)) return xsock__recv_rare(s, buf, len);
+    return recv_fast(s, buf, len);
 }
 
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)

@@ -349,6 +349,18 @@ xsock_ssize_t xsock__sys_recv(xsock_t s, void *buf, size_t len)
     return n >= 0 ? (xsock_ssize_t)n : recv_failed(XSOCK__S(s), (char *)buf, (int)len);
 }
 
+xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len)
+{
+    if (XSOCK__SEND_RARE(buf, len)) return xsock__send_rare(s, buf, len);
+    return xsock__sys_send(s, buf, len);
+}
+
+xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
+{
+    if (XSOCK__RECV_RARE(buf, len)) return xsock__recv_rare(s, buf, len);
+    return xsock__sys_recv(s, buf, len);
+}
+
 xsock_ssize_t xsock__sys_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr *to)
 {
     ULONGLONG start = 0;

@@ -391,6 +391,19 @@ int xsock__sys_recv_batch(xsock_t s, xsock_dgram *msgs, size_t n)
     return xsock__fail(XSOCK_ENOTSUP, 0);
 }
 
+/* As every backend defines them (src/xsock_internal.h, XSOCK__SEND_RARE). */
+xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len)
+{
+    if (XSOCK__SEND_RARE(buf, len)) return xsock__send_rare(s, buf, len);
+    return xsock__sys_send(s, buf, len);
+}
+
+xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len)
+{
+    if (XSOCK__RECV_RARE(buf, len)) return xsock__recv_rare(s, buf, len);
+    return xsock__sys_recv(s, buf, len);
+}
+
 int xsock__sys_send_batch(xsock_t s, const xsock_dgram *msgs, size_t n)
 {
     (void)s, (void)msgs, (void)n;

@@ -1,0 +1,118 @@
+/* The poller's wait under faked signals (POSIX): an interrupted wait goes
+ * on, for the time that is left (timeout > 0), until something is ready
+ * (< 0), or with one more look (0), as the header says ("signals do not cut
+ * it short"). epoll's common wait hands an interruption to its slower path
+ * (wait_long in src/posix/poller_epoll.c), which keeps the deadline. */
+#include "testutil.h"
+#include "fi.h"
+
+#ifndef _WIN32
+/* The OS call the poller's backend waits in. */
+static int wait_call(const xsock_poller *p)
+{
+    const char *b = xsock_poller_backend(p);
+    if (strcmp(b, "epoll") == 0) return FI_EPOLL_WAIT;
+    if (strcmp(b, "kqueue") == 0) return FI_KEVENT;
+    return FI_POLL;
+}
+
+/* A poller watching c for input, with u as its udata. */
+static xsock_poller *watching(xsock_t c, void *u)
+{
+    xsock_poller *p = NULL;
+    CHECK_OK(xsock_poller_create(&p));
+    CHECK_OK(xsock_poller_add(p, c, XSOCK_POLLIN, u));
+    printf("backend %s\n", xsock_poller_backend(p));
+    return p;
+}
+
+/* Five signals, nothing ready: the wait still ends after about 300 ms. */
+TEST(interrupted_wait_keeps_its_timeout)
+{
+    xsock_t c, s;
+    xsock_event ev[4];
+    xsock_poller *p;
+    long long t0, spent;
+    long before;
+    int u, fn;
+    fi_install();
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    p = watching(c, &u);
+    fn = wait_call(p);
+    fi_fail(fn, 1, 5, EINTR);
+    before = fi_calls(fn);
+    t0 = tu_now_ms();
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, 300), 0);
+    spent = tu_now_ms() - t0;
+    CHECK_EQ(fi_calls(fn) - before, 6);
+    if (tu_can_time() && (spent < 290 || spent > 3000)) XTEST_FAIL("a 300 ms wait took %lld ms", spent);
+    fi_clear();
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+}
+
+/* Without a timeout, three signals and then the ready socket's event; with
+ * timeout 0, a signal and then the look that finds it. */
+TEST(interrupted_wait_goes_on)
+{
+    xsock_t c, s;
+    xsock_event ev[4];
+    xsock_poller *p;
+    long before;
+    int u, fn;
+    fi_install();
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    p = watching(c, &u);
+    fn = wait_call(p);
+    CHECK_EQ(xsock_send(s, "x", 1), 1);
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, 5000), 1); /* it has arrived */
+
+    fi_fail(fn, 1, 3, EINTR);
+    before = fi_calls(fn);
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, -1), 1);
+    CHECK_EQ(fi_calls(fn) - before, 4);
+    CHECK(ev[0].sock == c && ev[0].udata == &u && ev[0].events == XSOCK_POLLIN);
+
+    fi_fail(fn, 1, 1, EINTR);
+    before = fi_calls(fn);
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, 0), 1);
+    CHECK_EQ(fi_calls(fn) - before, 2);
+    CHECK(ev[0].sock == c && ev[0].udata == &u);
+
+    /* Any other failure is the answer. */
+    fi_fail(fn, 1, 1, ENOMEM);
+    CHECK_ERR(xsock_poller_wait(p, ev, 4, -1), XSOCK_ENOMEM);
+    fi_clear();
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+}
+#else
+/* Winsock has no signals; select's own failures are passed on. */
+TEST(interrupted_wait_keeps_its_timeout)
+{
+    printf("Winsock has no signals: nothing interrupts select\n");
+}
+
+TEST(interrupted_wait_goes_on)
+{
+    xsock_t c, s;
+    xsock_event ev[4];
+    xsock_poller *p = NULL;
+    int u;
+    fi_install();
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    CHECK_OK(xsock_poller_create(&p));
+    CHECK_OK(xsock_poller_add(p, c, XSOCK_POLLIN, &u));
+    CHECK_EQ(xsock_send(s, "x", 1), 1);
+    CHECK_EQ(xsock_poller_wait(p, ev, 4, 5000), 1);
+    CHECK(ev[0].sock == c && ev[0].udata == &u);
+    fi_clear();
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+}
+#endif
+
+XTEST_MAIN(XTEST(interrupted_wait_keeps_its_timeout) XTEST(interrupted_wait_goes_on))
