@@ -1,16 +1,13 @@
-/* The Windows poller: select() over a set of any size, for the reasons in
- * poll.c (no 64 limit, failed connects seen). Each wait hands select every
- * socket, so its cost grows with the sockets watched, like POSIX's poll
- * fallback. The sockets are kept sorted by handle, so add, modify and
- * remove find theirs by binary search. A wait is woken through a
+/* The select poller: the fallback of the AFD one (poller_afd.c, picked in
+ * poller.c), when AFD cannot start or XSOCK_POLLER=select says so.
+ * select() over a set of any size, for the reasons in poll.c (no 64 limit,
+ * failed connects seen). Each wait hands select every socket, so its cost
+ * grows with the sockets watched, like POSIX's poll fallback; AFD's grows
+ * with what is ready. The sockets are kept sorted by handle, so add, modify
+ * and remove find theirs by binary search. A wait is woken through a
  * socketpair: select watches only sockets.
  *
- * Not WSAPoll: before Windows 10 2004 it never reports a refused connect.
- * Not AFD_POLL through \Device\Afd (wepoll, libuv, mio), the one way to pay
- * per ready socket instead of per watched one: an undocumented driver
- * interface whose helpers (an AFD handle, SIO_BASE_HANDLE) have failed
- * under Wine before (mio #1444), and the suite must pass there. It could
- * take select's place behind these same calls if the cost ever matters. */
+ * Not WSAPoll: before Windows 10 2004 it never reports a refused connect. */
 #include "win32/win32.h"
 #ifdef _WIN32
 
@@ -23,17 +20,18 @@ struct entry {
     void *udata;
 };
 
-struct xsock_poller {
+typedef struct sel_poller {
+    xsock_poller base;
     struct entry *e; /* sorted by s */
     size_t n, cap;   /* entries, room for */
     xsock__win_set *set[3]; /* read, write, except: each for setcap sockets */
     size_t setcap;
     xsock_t wake[2]; /* xsock_poller_wake writes wake[1]; select reads wake[0] */
     size_t next;     /* the entry a wait looks at first (see pw_collect) */
-};
+} sel_poller;
 
 /* Index of s, or where it would go; *found says which. */
-static size_t find(const xsock_poller *p, SOCKET s, int *found)
+static size_t find(const sel_poller *p, SOCKET s, int *found)
 {
     size_t lo = 0, hi = p->n;
     while (lo < hi) {
@@ -54,17 +52,20 @@ static int check_open(SOCKET s)
     return XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 ? 0 : xsock__sys_error();
 }
 
-static void drop(xsock_poller *p, size_t i)
+static void drop(sel_poller *p, size_t i)
 {
     memmove(p->e + i, p->e + i + 1, (p->n - i - 1) * sizeof *p->e);
     p->n--;
 }
 
-int xsock__sys_poller_create(xsock_poller **out)
+static const struct xsock__win_poller_ops sel_ops;
+
+int xsock__win_select_create(xsock_poller **out)
 {
-    xsock_poller *p = (xsock_poller *)XSOCK__OS(calloc)(1, sizeof *p);
+    sel_poller *p = (sel_poller *)XSOCK__OS(calloc)(1, sizeof *p);
     int r;
     if (p == NULL) return xsock__fail(XSOCK_ENOMEM, WSA_NOT_ENOUGH_MEMORY);
+    p->base.ops = &sel_ops;
     if ((r = xsock__sys_socketpair(p->wake)) < 0) {
         XSOCK__OS(free)(p);
         return r;
@@ -72,15 +73,16 @@ int xsock__sys_poller_create(xsock_poller **out)
     /* A wake never blocks (a full buffer already holds one), nor a drain. */
     if ((r = xsock__sys_set_nonblocking(p->wake[0], 1)) < 0 ||
         (r = xsock__sys_set_nonblocking(p->wake[1], 1)) < 0) {
-        xsock__sys_poller_destroy(p);
+        p->base.ops->destroy(&p->base);
         return r;
     }
-    *out = p;
+    *out = &p->base;
     return 0;
 }
 
-int xsock__sys_poller_add(xsock_poller *p, xsock_t s, int events, void *udata)
+static int sel_add(xsock_poller *bp, xsock_t s, int events, void *udata)
 {
+    sel_poller *p = (sel_poller *)bp;
     int found, r;
     size_t i = find(p, XSOCK__S(s), &found);
     if (found || s == p->wake[0] || s == p->wake[1]) return xsock__fail(XSOCK_EINVAL, WSAEINVAL); /* the wake: ours */
@@ -101,8 +103,9 @@ int xsock__sys_poller_add(xsock_poller *p, xsock_t s, int events, void *udata)
     return 0;
 }
 
-int xsock__sys_poller_modify(xsock_poller *p, xsock_t s, int events, void *udata)
+static int sel_modify(xsock_poller *bp, xsock_t s, int events, void *udata)
 {
+    sel_poller *p = (sel_poller *)bp;
     int found, r;
     size_t i = find(p, XSOCK__S(s), &found);
     if (!found) return xsock__fail(XSOCK_EINVAL, WSAEINVAL);
@@ -112,8 +115,9 @@ int xsock__sys_poller_modify(xsock_poller *p, xsock_t s, int events, void *udata
     return 0;
 }
 
-int xsock__sys_poller_remove(xsock_poller *p, xsock_t s)
+static int sel_remove(xsock_poller *bp, xsock_t s)
 {
+    sel_poller *p = (sel_poller *)bp;
     int found;
     size_t i = find(p, XSOCK__S(s), &found);
     if (!found) return xsock__fail(XSOCK_EINVAL, WSAEINVAL);
@@ -123,27 +127,16 @@ int xsock__sys_poller_remove(xsock_poller *p, xsock_t s)
 
 /* Before xsock_close: a closed handle can be given to a new socket at
  * once, which select would then take for the old one. */
-void xsock__sys_poller_forget(xsock_poller *p, xsock_t s)
+static void sel_forget(xsock_poller *bp, xsock_t s)
 {
+    sel_poller *p = (sel_poller *)bp;
     int found;
     size_t i = find(p, XSOCK__S(s), &found);
     if (found) drop(p, i);
 }
 
-/* The registry's lock (src/common/poller.c): static, so it needs no
- * start-up, as init.c's. */
-static SRWLOCK registry_lock = SRWLOCK_INIT;
-
-void xsock__sys_poller_lock(int on)
-{
-    if (on)
-        AcquireSRWLockExclusive(&registry_lock);
-    else
-        ReleaseSRWLockExclusive(&registry_lock);
-}
-
 /* Room in each set for every socket and the wake socket. */
-static int fit_sets(xsock_poller *p)
+static int fit_sets(sel_poller *p)
 {
     size_t want = p->n + 1, k;
     xsock__win_set *s[3];
@@ -164,7 +157,7 @@ static int fit_sets(xsock_poller *p)
 }
 
 /* One select over everything; its count of hits across the sets, or an error. */
-static int pw_select(xsock_poller *p, int timeout_ms)
+static int pw_select(sel_poller *p, int timeout_ms)
 {
     struct timeval tv;
     size_t i;
@@ -186,7 +179,7 @@ static int pw_select(xsock_poller *p, int timeout_ms)
 
 /* After WSAENOTSOCK: sockets closed without remove leave the set, as the
  * header promises (epoll forgets them too). 1 if any did. */
-static int drop_closed(xsock_poller *p)
+static int drop_closed(sel_poller *p)
 {
     size_t i;
     int dropped = 0, native = xsock_last_native_error();
@@ -208,7 +201,7 @@ static void drain(xsock_t s)
 
 /* Turns select's answer into events, starting where the last entry that
  * did not fit in max stood, so that each ready socket gets its turn. */
-static int pw_collect(xsock_poller *p, int hits, xsock_event *evs, int max)
+static int pw_collect(sel_poller *p, int hits, xsock_event *evs, int max)
 {
     size_t k, i;
     int out = 0, k3;
@@ -252,8 +245,9 @@ static int pw_collect(xsock_poller *p, int hits, xsock_event *evs, int max)
     return out;
 }
 
-int xsock__sys_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeout_ms)
+static int sel_wait(xsock_poller *bp, xsock_event *evs, int max, int timeout_ms)
 {
+    sel_poller *p = (sel_poller *)bp;
     ULONGLONG start = GetTickCount64();
     int left = timeout_ms, r;
     for (;;) {
@@ -267,14 +261,16 @@ int xsock__sys_poller_wait(xsock_poller *p, xsock_event *evs, int max, int timeo
     return r <= 0 ? r : pw_collect(p, r, evs, max);
 }
 
-int xsock__sys_poller_wake(xsock_poller *p)
+static int sel_wake(xsock_poller *bp)
 {
+    sel_poller *p = (sel_poller *)bp;
     xsock_ssize_t r = xsock__sys_send(p->wake[1], "w", 1);
     return r >= 0 || r == XSOCK_EAGAIN ? 0 : (int)r;
 }
 
-void xsock__sys_poller_destroy(xsock_poller *p)
+static void sel_destroy(xsock_poller *bp)
 {
+    sel_poller *p = (sel_poller *)bp;
     int k;
     xsock__sys_close(p->wake[0]);
     xsock__sys_close(p->wake[1]);
@@ -283,10 +279,8 @@ void xsock__sys_poller_destroy(xsock_poller *p)
     XSOCK__OS(free)(p);
 }
 
-const char *xsock__sys_poller_backend(const xsock_poller *p)
-{
-    (void)p;
-    return "win32-select";
-}
+static const struct xsock__win_poller_ops sel_ops = {
+    "win32-select", sel_add, sel_modify, sel_remove, sel_forget, sel_wait, sel_wake, sel_destroy,
+};
 
 #endif /* _WIN32 */
