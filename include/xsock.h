@@ -399,17 +399,19 @@ XSOCK_API int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
  * many clients: xsock_poll hands the OS every socket on every call. The
  * backend is picked at create: epoll (Linux), kqueue (macOS, BSD), or poll()
  * on other POSIX systems, when the better one fails, or when the environment
- * says XSOCK_POLLER=poll; on Windows select() over a set of any size (no
- * limit of 64 sockets, and failed connects are seen).
+ * says XSOCK_POLLER=poll; on Windows AFD polls on a completion port
+ * ("afd"), or select() over a set of any size when AFD cannot start or the
+ * environment says XSOCK_POLLER=select (no limit of 64 sockets, and failed
+ * connects are seen, with either).
  *
  * Level-triggered everywhere: every wait reports a socket for as long as it
  * is ready. A socket is reported with the events it is watched for that
  * hold, plus XSOCK_POLLERR (an error is pending, e.g. a failed connect) and
- * XSOCK_POLLHUP (the peer closed or reset, where the OS tells: not Windows),
- * asked or not. An error also sets the watched XSOCK_POLLIN/XSOCK_POLLOUT,
- * and a hang-up the watched XSOCK_POLLIN, so the next recv or send or
- * xsock_connect_result meets it: a closed or reset peer always reads as
- * XSOCK_POLLIN.
+ * XSOCK_POLLHUP (the peer closed or reset, where the OS tells: not
+ * Windows' select), asked or not. An error also sets the watched
+ * XSOCK_POLLIN/XSOCK_POLLOUT, and a hang-up the watched XSOCK_POLLIN, so
+ * the next recv or send or xsock_connect_result meets it: a closed or
+ * reset peer always reads as XSOCK_POLLIN.
  *
  * Threads: xsock_poller_wake may be called from any thread at any time; the
  * other calls on one poller must not overlap each other (make them from the
@@ -468,7 +470,7 @@ XSOCK_API int xsock_poller_wait(xsock_poller *p, xsock_event *evs, int max, int 
 XSOCK_API int xsock_poller_wake(xsock_poller *p);
 /* Frees the poller. Its sockets stay open: close them yourself. NULL is fine. */
 XSOCK_API void xsock_poller_destroy(xsock_poller *p);
-/* "epoll", "kqueue", "poll" or "win32-select"; "" for NULL. Static text. */
+/* "epoll", "kqueue", "poll", "afd" or "win32-select"; "" for NULL. Static text. */
 XSOCK_API const char *xsock_poller_backend(const xsock_poller *p);
 
 /* ---- one-liners for the tutorial flows ---------------------------------- */

@@ -162,7 +162,7 @@ int xsock__sys_resolve(const char *host, int af, int port, xsock_addr *out, size
  * events a non-empty subset of XSOCK_POLLIN|XSOCK_POLLOUT, max > 0, and has
  * started the OS (xsock__sys_startup) before create. */
 
-/* A new poller (POSIX: picks epoll/kqueue/poll; Windows: select). */
+/* A new poller (POSIX: picks epoll/kqueue/poll; Windows: AFD or select). */
 int xsock__sys_poller_create(xsock_poller **out);
 /* XSOCK_EINVAL if s is already added, XSOCK_EBADF if it is not open. */
 int xsock__sys_poller_add(xsock_poller *p, xsock_t s, int events, void *udata);

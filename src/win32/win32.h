@@ -57,5 +57,25 @@ xsock__win_set *xsock__win_set_alloc(size_t n);
 void xsock__win_set_sort(xsock__win_set *set);
 int xsock__win_set_has(const xsock__win_set *set, SOCKET s);
 
+/* The poller: poller.c picks a backend at create and dispatches to it.
+ * Each backend's poller starts with this. */
+struct xsock__win_poller_ops {
+    const char *name;
+    int (*add)(xsock_poller *p, xsock_t s, int events, void *udata);
+    int (*modify)(xsock_poller *p, xsock_t s, int events, void *udata);
+    int (*remove)(xsock_poller *p, xsock_t s);
+    void (*forget)(xsock_poller *p, xsock_t s);
+    int (*wait)(xsock_poller *p, xsock_event *evs, int max, int timeout_ms);
+    int (*wake)(xsock_poller *p);
+    void (*destroy)(xsock_poller *p);
+};
+struct xsock_poller {
+    const struct xsock__win_poller_ops *ops;
+};
+/* AFD polls on a completion port (poller_afd.c): XSOCK_ENOTSUP when this
+ * system cannot give them, and then select (poller_select.c) serves. */
+int xsock__win_afd_create(xsock_poller **out);
+int xsock__win_select_create(xsock_poller **out);
+
 #endif /* _WIN32 */
 #endif /* XSOCK_WIN32_H */
