@@ -430,8 +430,9 @@ XSOCK_API int xsock_poll(xsock_pollfd *fds, size_t n, int timeout_ms);
  * xsock_close.
  *
  * A poller's own handles (its wake descriptor, its epoll or kqueue
- * descriptor) are never the user's: add, modify and remove refuse them with
- * XSOCK_EINVAL. */
+ * descriptor, its completion port and AFD handles) are never the user's:
+ * add, modify and remove refuse them with XSOCK_EINVAL, or XSOCK_EBADF for
+ * a handle that is no socket at all (Windows' port and AFD handles). */
 typedef struct xsock_poller xsock_poller;
 
 typedef struct xsock_event {

@@ -48,6 +48,7 @@ enum { IDLE, PENDING, CANCELLED }; /* an entry's poll */
 typedef struct afd_group {
     HANDLE afd;
     int used; /* live entries polling through it */
+    int refs; /* entries, live or zombie, that name it */
     struct afd_group *next;
 } afd_group;
 
@@ -208,6 +209,26 @@ static void cancel(afd_sock *e)
     e->state = CANCELLED;
 }
 
+/* An entry freed: a group nobody names any more is closed, unless every
+ * other group is full (then it is the room for the next add). So a poller
+ * whose sockets all left holds one AFD handle again, as it did when made,
+ * and a count that goes up and down across a multiple of GROUP_MAX does
+ * not open and close a handle each time. */
+static void entry_free(afd_poller *p, afd_sock *e)
+{
+    afd_group *g = e->g, **pp, *o;
+    XSOCK__OS(free)(e);
+    if (--g->refs > 0) return;
+    for (o = p->groups; o != NULL; o = o->next)
+        if (o != g && o->used < GROUP_MAX) break;
+    if (o == NULL) return;
+    pp = &p->groups;
+    while (*pp != g) pp = &(*pp)->next;
+    *pp = g->next;
+    CloseHandle(g->afd);
+    XSOCK__OS(free)(g);
+}
+
 /* Out of the table; freed now if no poll of it is pending, else a zombie. */
 static void drop_entry(afd_poller *p, afd_sock *e)
 {
@@ -216,7 +237,7 @@ static void drop_entry(afd_poller *p, afd_sock *e)
     e->dead = 1;
     if (e->state == IDLE) {
         list_out(e);
-        XSOCK__OS(free)(e);
+        entry_free(p, e);
         return;
     }
     cancel(e);
@@ -266,7 +287,7 @@ static void complete(afd_poller *p, afd_sock *e, xsock_event *evs, int *out, int
     p->pending--;
     if (e->dead) {
         list_out(e);
-        XSOCK__OS(free)(e);
+        entry_free(p, e);
         return;
     }
     if (st == XSOCK__STATUS_CANCELLED) {
@@ -384,8 +405,9 @@ static int afd_add(xsock_poller *bp, xsock_t s, int events, void *udata)
     e->g = g;
     e->udata = udata;
     e->events = events;
+    g->refs++;
     if ((r = submit(p, e)) < 0) {
-        XSOCK__OS(free)(e);
+        entry_free(p, e);
         return r;
     }
     g->used++;
