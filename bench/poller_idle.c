@@ -45,6 +45,7 @@
 #define SCALE_MIN_WAITS 5 /* per measurement, however slow a wait is */
 
 static int nsock;           /* idle clients + the active one (the last) */
+static int spare;           /* --scale: a connection no poller watches (nsock - 2) */
 static xsock_t *cli, *srv; /* the two ends of each connection */
 
 static double now_us(void)
@@ -118,11 +119,11 @@ static char active_tag; /* the active socket's udata; the idle ones have NULL */
  * one, which holds a byte it never reads (level-triggered: every wait
  * reports it). Each wait must report that socket alone, else the figure
  * would time something else. Microseconds per wait; *waits how many. */
-static double scale_one(int idle, double min_us, const char **name, long *waits)
+static double scale_one(int idle, double min_us, const char **name, long *waits, double *pair_us)
 {
     xsock_poller *p;
     xsock_event ev[8];
-    double t0, t;
+    double t0, t, wait_us;
     long n = 0;
     int i, r;
     char b;
@@ -143,14 +144,29 @@ static double scale_one(int idle, double min_us, const char **name, long *waits)
         t = now_us() - t0;
     } while (n < SCALE_MIN_WAITS || t < min_us);
     if ((r = (int)xsock_recv(srv[nsock - 1], &b, 1)) != 1) die("recv", r);
-    xsock_poller_destroy(p);
     *waits = n;
-    return t / (double)n;
+    wait_us = t / (double)n;
+    /* The control: a send and a recv on a connection that no poller
+     * watches, while this one holds its polls. A cost that grows with N
+     * here is not the wait's: it is paid by every socket call of the
+     * process (under Wine 8, wineserver walks the list of every pending
+     * AFD poll whenever a socket's state changes: server/sock.c,
+     * sock_get_poll_events). */
+    t0 = now_us();
+    n = 0;
+    do {
+        if ((r = (int)xsock_send(cli[spare], "y", 1)) != 1) die("send", r);
+        if ((r = (int)xsock_recv(srv[spare], &b, 1)) != 1) die("recv", r);
+        t = now_us() - t0;
+    } while (++n < SCALE_MIN_WAITS || t < min_us);
+    *pair_us = t / (double)n;
+    xsock_poller_destroy(p);
+    return wait_us;
 }
 
 static int run_scale(int small, int large, double min_ms)
 {
-    double cost[2][ROUNDS], ratio[ROUNDS], lo[2], hi[2];
+    double cost[2][ROUNDS], ratio[ROUNDS], lo[2], hi[2], pair[2][ROUNDS], pratio[ROUNDS];
     const int size[2] = {small, large};
     const char *name = "", *first = NULL;
     long waits[2] = {0, 0}, w;
@@ -159,12 +175,13 @@ static int run_scale(int small, int large, double min_ms)
     for (i = 0; i < ROUNDS; i++) {
         for (j = 0; j < 2; j++) {
             k = (i + j) % 2; /* small first in even rounds, large first in odd */
-            cost[k][i] = scale_one(size[k], min_ms * 1000.0, &name, &w);
+            cost[k][i] = scale_one(size[k], min_ms * 1000.0, &name, &w, &pair[k][i]);
             waits[k] += w;
             if (first == NULL) first = name;
             if (strcmp(first, name) != 0) die("the backend changed between pollers", 0);
         }
         ratio[i] = cost[1][i] / cost[0][i];
+        pratio[i] = pair[1][i] / pair[0][i];
     }
     for (k = 0; k < 2; k++) {
         lo[k] = hi[k] = cost[k][0];
@@ -183,8 +200,13 @@ static int run_scale(int small, int large, double min_ms)
                hi[k], waits[k]);
     printf("\nratio N=%d / N=%d (median of the per-round ratios): %.2f\n", large, small,
            median(ratio));
-    printf("RESULT backend=%s small=%d large=%d small_us=%.2f large_us=%.2f ratio=%.2f\n", name,
-           small, large, median(cost[0]), median(cost[1]), median(ratio));
+    printf("control: a send+recv pair on a connection no poller watches, beside the poller: "
+           "%.2f us at N=%d, %.2f us at N=%d, ratio %.2f\n",
+           median(pair[0]), small, median(pair[1]), large, median(pratio));
+    printf("RESULT backend=%s small=%d large=%d small_us=%.2f large_us=%.2f ratio=%.2f "
+           "pair_small_us=%.2f pair_large_us=%.2f pair_ratio=%.2f\n",
+           name, small, large, median(cost[0]), median(cost[1]), median(ratio), median(pair[0]),
+           median(pair[1]), median(pratio));
     return 0;
 }
 
@@ -299,7 +321,8 @@ int main(int argc, char **argv)
         n2 = argc > a + 1 ? atoi(argv[a + 1]) : 5000;
         n3 = argc > a + 2 ? atoi(argv[a + 2]) : 250;
         if (argc > a + 3 || n1 < 1 || n2 <= n1 || n2 > 100000 || n3 < 1) return usage();
-        nsock = n2 + 1;
+        nsock = n2 + 2;
+        spare = nsock - 2;
     } else {
         n1 = argc > 1 ? atoi(argv[1]) : 5000;
         n2 = argc > 2 ? atoi(argv[2]) : 2000;

@@ -91,7 +91,7 @@ for mode in default select; do
   else
     verdict="(beside afd)"
   fi
-  row[$slot]="| $backend$tag | $(get small_us) | $(get large_us) | $ratio | $verdict | ${env[*]:-(default)} |"
+  row[$slot]="| $backend$tag | $(get small_us) | $(get large_us) | $ratio | $verdict | $(get pair_ratio) | ${env[*]:-(default)} |"
   if [ "$mode" = select ] && [ "${slot%%-*}" != select ]; then
     echo "run_windows.sh: XSOCK_POLLER=select gave $backend" >&2
     exit 1
@@ -147,8 +147,16 @@ block=$(
   echo "\`xsock_poller_idle.exe --scale $small $large $ms\`: median of 5 rounds, each size"
   echo "timed for at least $ms ms a round, the order alternating."
   echo
-  echo "| backend | N = $small (us, Wine) | N = $large (us, Wine) | ratio | target <= 2 | run with |"
-  echo "|---|---:|---:|---:|---|---|"
+  echo "The control column is the ratio, large N against small N, of a send+recv pair on"
+  echo "a connection that no poller watches, timed beside the same poller: what every"
+  echo "socket call of the process pays for the polls the poller keeps pending. Under"
+  echo "Wine 8 that is wineserver's own cost: it walks its list of every pending AFD poll"
+  echo "whenever a socket's state changes (server/sock.c, sock_get_poll_events), so"
+  echo "a wait, which re-polls the ready socket, pays it too. On Windows, AFD keeps a"
+  echo "poll with its endpoint; this machine cannot show that."
+  echo
+  echo "| backend | N = $small (us, Wine) | N = $large (us, Wine) | ratio | target <= 2 | control ratio | run with |"
+  echo "|---|---:|---:|---:|---|---:|---|"
   for b in afd select afd-i686 select-i686; do
     if [ -n "${row[$b]:-}" ]; then echo "${row[$b]}"; else
       keep "$b" "| backend | N = " "$([ "$b" = "${b%-*}" ] && echo "| $b | not measured | | | | this build has no $b backend |")"
