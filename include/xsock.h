@@ -234,12 +234,12 @@ XSOCK_API int xsock_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
  * XSOCK_EINPROGRESS; wait for XSOCK_POLLOUT, then xsock_connect_result).
  * timeout_ms >= 0: waits at most that long whatever the socket's mode and
  * gives XSOCK_ECONNREFUSED / XSOCK_ETIMEDOUT / ... truthfully on every OS;
- * the socket keeps the blocking mode it had. POSIX reads that mode from the
- * OS; Windows cannot read FIONBIO, so there it is the mode xsock set
- * (blocking from xsock_open/xsock_accept, or xsock_set_nonblocking): a
- * socket made non-blocking with ioctlsocket outside xsock comes back
- * blocking; tell xsock with xsock_set_nonblocking instead. After this
- * call's XSOCK_ETIMEDOUT close the socket.
+ * the socket keeps the blocking mode it had, also one set outside xsock
+ * (fcntl, ioctlsocket): POSIX reads the mode and puts it back; Windows,
+ * which cannot read FIONBIO, connects a TCP socket with ConnectEx, which
+ * never changes it (and binds an unbound socket to its family's wildcard
+ * first, as connect would). After this call's XSOCK_ETIMEDOUT close the
+ * socket.
  * AF_UNIX: a listener whose backlog is full makes the timed connect wait its
  * timeout (XSOCK_ETIMEDOUT; the plain non-blocking one says XSOCK_EAGAIN, as
  * Linux does); a path that is not there gives XSOCK_ENOENT, a symbolic link

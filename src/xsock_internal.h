@@ -117,6 +117,15 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr);
 #else
 int xsock__sys_connect_again(xsock_t s, const xsock_addr *addr, int r, int timeout_ms);
 #endif
+/* The timed connect (timeout_ms >= 0) where the backend has one of its
+ * own: 0 or XSOCK_E* as xsock_connect answers, or 1 for the generic path
+ * (non-blocking connect, wait, restore the mode). Windows: ConnectEx for
+ * TCP sockets, as FIONBIO cannot be read back (src/win32/socket.c). */
+#ifdef _WIN32
+int xsock__sys_connect_timed(xsock_t s, const xsock_addr *addr, int timeout_ms);
+#else
+#  define xsock__sys_connect_timed(s, addr, timeout_ms) ((void)(s), (void)(addr), (void)(timeout_ms), 1)
+#endif
 /* Waits up to timeout_ms (< 0 forever, EINTR retried on the remaining time)
  * for XSOCK_POLLIN/POLLOUT on one socket; returns the revents, 0 on timeout.
  * A failed connect must show as XSOCK_POLLERR (Windows: not via WSAPoll). */
