@@ -303,6 +303,11 @@ static xsock_ssize_t transfer_error(xsock_t s)
     return r;
 }
 
+xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
+{
+    return transfer_error(s);
+}
+
 /* ---- the rare path of a blocking call: EINTR and the deadline ---------------- */
 
 enum { OP_SEND, OP_RECV, OP_SENDTO, OP_RECVMSG, OP_ACCEPT };

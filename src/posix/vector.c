@@ -1,6 +1,6 @@
 /* POSIX scatter/gather: sendmsg / recvmsg straight over the caller's array
- * (xsock_buf is laid out as struct iovec), and the transfer error path the
- * day-one calls share. */
+ * (xsock_buf is laid out as struct iovec). The error path is socket.c's
+ * xsock__sys_transfer_error. */
 #include "posix/posix.h"
 #ifndef _WIN32
 
@@ -28,17 +28,6 @@ typedef char xsock__buf_is_iovec[(sizeof(xsock_buf) == sizeof(struct iovec) &&
 #ifdef IOV_MAX
 typedef char xsock__iov_max_fits[IOV_MAX >= XSOCK_IOV_MAX ? 1 : -1];
 #endif
-
-xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
-{
-    int r = xsock__sys_error();
-    if (r == XSOCK_EAGAIN) {
-        int e = errno, nb = xsock__sys_get_nonblocking(s);
-        xsock__set_native_error(e);
-        if (nb == 0) return XSOCK_ETIMEDOUT;
-    }
-    return r;
-}
 
 /* The message and the socket, kept in the caller's frame so that the hot
  * path saves no registers for the rare one (as socket.c's transfers). */
