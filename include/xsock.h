@@ -297,7 +297,7 @@ XSOCK_API int xsock_peer_addr(xsock_t s, xsock_addr *out);
  * still holds (within twice its length: the clock starts at the first
  * signal). xsock_set_interruptible(1) changes that for the calling thread
  * only: a signal that interrupts a blocking accept, connect, send, recv,
- * sendto, recvfrom, send_all, recv_all or xsock_poll ends it with
+ * sendto, recvfrom, sendv, recvv, send_all, recv_all or xsock_poll ends it with
  * XSOCK_EINTR (send_all/recv_all: the count, if bytes moved), so a handler
  * that sets a stop flag can end a blocking server. Install that handler
  * without SA_RESTART: with it the kernel restarts some calls itself. An
