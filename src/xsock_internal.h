@@ -270,11 +270,9 @@ int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap);
  * options (value checked) to these; they find the socket's family. */
 int xsock__mcast_set_option(xsock_t s, int opt, int value);
 int xsock__mcast_get_option(xsock_t s, int opt, int *value);
-/* Join/leave: group a multicast address of s's family, source NULL or a
- * unicast one of that family; ifaddr the IPv4 interface's address
- * (INADDR_ANY for the OS's choice; unused for IPv6, which uses ifindex). */
-int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
-                     const struct in_addr *ifaddr);
+/* Join/leave: setsockopt(level, name) with the membership request that
+ * src/common/mcast.c built (len bytes at req), its error recorded. */
+int xsock__sys_mcast(xsock_t s, int level, int name, const void *req, size_t len);
 /* An option of an IPv4 (v6 0) or IPv6 socket; IPv4's XSOCK_OPT_MULTICAST_IF
  * goes by address (*ifaddr), the others by value. */
 int xsock__sys_mcast_set(xsock_t s, int v6, int opt, int value, const struct in_addr *ifaddr);

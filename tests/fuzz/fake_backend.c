@@ -373,10 +373,9 @@ int xsock__sys_interfaces(xsock_interface *out, size_t max)
     return 0;
 }
 
-int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
-                     const struct in_addr *ifaddr)
+int xsock__sys_mcast(xsock_t s, int level, int name, const void *req, size_t len)
 {
-    (void)s, (void)join, (void)group, (void)source, (void)ifindex, (void)ifaddr;
+    (void)s, (void)level, (void)name, (void)req, (void)len;
     return xsock__fail(XSOCK_ENOTSUP, 0);
 }
 
