@@ -381,6 +381,11 @@ int xsock__sys_connect_timed(xsock_t s, const xsock_addr *addr, int timeout_ms)
         e = connectex_wait(sk, &ov, ev, timeout_ms);
     }
     CloseHandle(ev);
+    /* A connect already under way (a non-blocking xsock_connect before):
+     * ConnectEx refuses it at once, WSAEALREADY on Windows (its page),
+     * WSAEINVAL under Wine. The generic path waits for that attempt within
+     * the timeout, as on POSIX. */
+    if (e == WSAEALREADY || e == WSAEINVAL) return 1;
     if (e == ERROR_TIMEOUT) return xsock__fail(XSOCK_ETIMEDOUT, WSAETIMEDOUT);
     if (e != 0) {
         r = connectex_error(e);
