@@ -2,6 +2,7 @@
 #include "win32/win32.h"
 #ifdef _WIN32
 
+#include <stdlib.h> /* calloc/free behind XSOCK__OS (i686 MinGW brings it in no other way) */
 #include <string.h>
 #include <mstcpip.h>
 
