@@ -234,12 +234,12 @@ XSOCK_API int xsock_accept(xsock_t s, xsock_t *client, xsock_addr *peer);
  * XSOCK_EINPROGRESS; wait for XSOCK_POLLOUT, then xsock_connect_result).
  * timeout_ms >= 0: waits at most that long whatever the socket's mode and
  * gives XSOCK_ECONNREFUSED / XSOCK_ETIMEDOUT / ... truthfully on every OS;
- * the socket keeps the blocking mode it had. POSIX reads that mode from the
- * OS; Windows cannot read FIONBIO, so there it is the mode xsock set
- * (blocking from xsock_open/xsock_accept, or xsock_set_nonblocking): a
- * socket made non-blocking with ioctlsocket outside xsock comes back
- * blocking; tell xsock with xsock_set_nonblocking instead. After this
- * call's XSOCK_ETIMEDOUT close the socket.
+ * the socket keeps the blocking mode it had, also one set outside xsock
+ * (fcntl, ioctlsocket): POSIX reads the mode and puts it back; Windows,
+ * which cannot read FIONBIO, connects a TCP socket with ConnectEx, which
+ * never changes it (and binds an unbound socket to its family's wildcard
+ * first, as connect would). After this call's XSOCK_ETIMEDOUT close the
+ * socket.
  * AF_UNIX: a listener whose backlog is full makes the timed connect wait its
  * timeout (XSOCK_ETIMEDOUT; the plain non-blocking one says XSOCK_EAGAIN, as
  * Linux does); a path that is not there gives XSOCK_ENOENT, a symbolic link
@@ -298,7 +298,7 @@ XSOCK_API int xsock_peer_addr(xsock_t s, xsock_addr *out);
  * still holds (within twice its length: the clock starts at the first
  * signal). xsock_set_interruptible(1) changes that for the calling thread
  * only: a signal that interrupts a blocking accept, connect, send, recv,
- * sendto, recvfrom, send_all, recv_all or xsock_poll ends it with
+ * sendto, recvfrom, sendv, recvv, send_all, recv_all or xsock_poll ends it with
  * XSOCK_EINTR (send_all/recv_all: the count, if bytes moved), so a handler
  * that sets a stop flag can end a blocking server. Install that handler
  * without SA_RESTART: with it the kernel restarts some calls itself. An

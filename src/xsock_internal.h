@@ -117,6 +117,15 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr);
 #else
 int xsock__sys_connect_again(xsock_t s, const xsock_addr *addr, int r, int timeout_ms);
 #endif
+/* The timed connect (timeout_ms >= 0) where the backend has one of its
+ * own: 0 or XSOCK_E* as xsock_connect answers, or 1 for the generic path
+ * (non-blocking connect, wait, restore the mode). Windows: ConnectEx for
+ * TCP sockets, as FIONBIO cannot be read back (src/win32/socket.c). */
+#ifdef _WIN32
+int xsock__sys_connect_timed(xsock_t s, const xsock_addr *addr, int timeout_ms);
+#else
+#  define xsock__sys_connect_timed(s, addr, timeout_ms) ((void)(s), (void)(addr), (void)(timeout_ms), 1)
+#endif
 /* Waits up to timeout_ms (< 0 forever, EINTR retried on the remaining time)
  * for XSOCK_POLLIN/POLLOUT on one socket; returns the revents, 0 on timeout.
  * A failed connect must show as XSOCK_POLLERR (Windows: not via WSAPoll). */
@@ -271,11 +280,9 @@ int xsock__sys_scope_name(unsigned long index, char *buf, size_t cap);
  * options (value checked) to these; they find the socket's family. */
 int xsock__mcast_set_option(xsock_t s, int opt, int value);
 int xsock__mcast_get_option(xsock_t s, int opt, int *value);
-/* Join/leave: group a multicast address of s's family, source NULL or a
- * unicast one of that family; ifaddr the IPv4 interface's address
- * (INADDR_ANY for the OS's choice; unused for IPv6, which uses ifindex). */
-int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
-                     const struct in_addr *ifaddr);
+/* Join/leave: setsockopt(level, name) with the membership request that
+ * src/common/mcast.c built (len bytes at req), its error recorded. */
+int xsock__sys_mcast(xsock_t s, int level, int name, const void *req, size_t len);
 /* An option of an IPv4 (v6 0) or IPv6 socket; IPv4's XSOCK_OPT_MULTICAST_IF
  * goes by address (*ifaddr), the others by value. */
 int xsock__sys_mcast_set(xsock_t s, int v6, int opt, int value, const struct in_addr *ifaddr);

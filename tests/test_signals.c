@@ -172,6 +172,39 @@ static void send_timeout_under_signals_posix(void)
     CHECK_OK(xsock_close(s));
 }
 
+/* Two buffers over buf (n bytes). */
+static void two_bufs(xsock_buf b[2], char *buf, size_t n)
+{
+    b[0].base = buf;
+    b[0].len = n / 2;
+    b[1].base = buf + n / 2;
+    b[1].len = n - n / 2;
+}
+
+/* xsock_sendv / xsock_recvv keep the deadline under signals as send/recv
+ * do (issue 10; before, they retried EINTR themselves and started the
+ * whole timeout again). */
+static void vector_timeout_under_signals_posix(void)
+{
+    xsock_t c, s;
+    xsock_buf b[2];
+    static char big[1 << 20];
+    char buf[16];
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    two_bufs(b, buf, sizeof buf);
+    CHECK_OK(xsock_set_option(c, XSOCK_OPT_RCVTIMEO, 300));
+    CHECK_TIMEOUT_UNDER_SIGNALS(xsock_recvv(c, b, 2));
+    CHECK_EQ(xsock_send(s, "ok", 2), 2); /* still usable */
+    CHECK_EQ(xsock_recvv(c, b, 2), 2);
+    CHECK_OK(xsock_set_option(s, XSOCK_OPT_RCVBUF, 65536));
+    CHECK_OK(xsock_set_option(c, XSOCK_OPT_SNDTIMEO, 300));
+    fill(c);
+    two_bufs(b, big, sizeof big);
+    CHECK_TIMEOUT_UNDER_SIGNALS(xsock_sendv(c, b, 2));
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+}
+
 /* Data is neither lost nor repeated when signals keep interrupting a
  * transfer that has a timeout (the retry after EINTR does not block). */
 static void transfer_intact_under_signals_posix(void)
@@ -283,6 +316,30 @@ static void interruptible_calls_posix(void)
     CHECK_OK(xsock_close(l));
 }
 
+/* xsock_set_interruptible(1) ends a blocking xsock_recvv / xsock_sendv
+ * with XSOCK_EINTR too. The 2 s timeouts only bound a failure: a call that
+ * retried the signal away would end with XSOCK_ETIMEDOUT instead. */
+static void vector_interruptible_posix(void)
+{
+    xsock_t c, s;
+    xsock_buf b[2];
+    static char big[1 << 20];
+    char buf[16];
+    tu_tcp_pair(XSOCK_INET, &c, &s);
+    CHECK_OK(xsock_set_option(c, XSOCK_OPT_RCVTIMEO, 2000));
+    CHECK_OK(xsock_set_option(c, XSOCK_OPT_SNDTIMEO, 2000));
+    CHECK_OK(xsock_set_option(s, XSOCK_OPT_RCVBUF, 65536));
+    CHECK_EQ(xsock_set_interruptible(1), 0);
+    two_bufs(b, buf, sizeof buf);
+    CHECK_EINTR(xsock_recvv(c, b, 2));
+    fill(c);
+    two_bufs(b, big, sizeof big);
+    CHECK_EINTR(xsock_sendv(c, b, 2));
+    CHECK_EQ(xsock_set_interruptible(0), 1);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+}
+
 #endif /* _WIN32 */
 
 /* Windows has no signals that interrupt a socket call: there the tests say
@@ -323,6 +380,16 @@ TEST(interruptible_calls)
     ON_POSIX(interruptible_calls_posix);
 }
 
+TEST(vector_timeout_under_signals)
+{
+    ON_POSIX(vector_timeout_under_signals_posix);
+}
+
+TEST(vector_interruptible)
+{
+    ON_POSIX(vector_interruptible_posix);
+}
+
 static int other_thread_setting = -1;
 static void other_thread(void *arg)
 {
@@ -344,4 +411,5 @@ TEST(interruptible_per_thread)
 XTEST_MAIN(XTEST(recv_timeout_under_signals) XTEST(recvfrom_timeout_under_signals)
                XTEST(accept_timeout_under_signals) XTEST(send_timeout_under_signals)
                    XTEST(transfer_intact_under_signals) XTEST(interruptible_calls)
-                       XTEST(interruptible_per_thread))
+                       XTEST(interruptible_per_thread) XTEST(vector_timeout_under_signals)
+                           XTEST(vector_interruptible))

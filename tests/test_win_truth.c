@@ -5,7 +5,10 @@
  * timeouts that leave the socket usable, XSOCK_SHUT_RD, and the timed
  * connect that keeps a mode set outside xsock. */
 #include "testutil.h"
-#ifndef _WIN32
+#include "open_handles.h"
+#ifdef _WIN32
+#  include <winsock2.h>
+#else
 #  include <fcntl.h>
 #endif
 
@@ -296,15 +299,17 @@ TEST(shut_rd_one_meaning)
     CHECK_OK(xsock_close(c));
 }
 
-/* Item 8. The timed connect puts the mode back as it found it, whether it
- * connects, is refused or times out; on POSIX also for a socket made
- * non-blocking outside xsock (fcntl), as POSIX can read the mode. Windows
- * cannot read FIONBIO: there xsock knows the mode xsock set (the header
- * says so), and that is what this test sets there. */
+/* Item 8. The timed connect leaves the blocking mode alone, whether it
+ * connects, is refused or times out, also for a socket made non-blocking
+ * outside xsock: fcntl on POSIX, ioctlsocket(FIONBIO) on Windows, which
+ * cannot read the mode back (there the timed connect of a stream socket is
+ * ConnectEx, which never touches the mode; before, it set the socket
+ * blocking after the connect). */
 static void set_nb_outside(xsock_t s)
 {
 #ifdef _WIN32
-    CHECK_OK(xsock_set_nonblocking(s, 1));
+    u_long on = 1;
+    CHECK(ioctlsocket((SOCKET)s, (long)FIONBIO, &on) == 0);
 #else
     int fl = fcntl(s, F_GETFL);
     CHECK(fl >= 0);
@@ -312,20 +317,82 @@ static void set_nb_outside(xsock_t s)
 #endif
 }
 
+/* A watchdog for a recv that must not wait: if it blocks, the peer sends a
+ * byte after a while, so the test fails (recv 1, not XSOCK_EAGAIN) instead
+ * of hanging. A bound on a failure, not a timing check. */
+struct watchdog {
+    xsock_t peer;
+    xmutex m;
+    int done, fired;
+};
+
+static void watchdog_run(void *arg)
+{
+    struct watchdog *w = (struct watchdog *)arg;
+    int i, done = 0;
+    for (i = 0; i < 1000 && !done; i++) { /* about 10 s */
+        xthread_sleep_ms(10);
+        xmutex_lock(&w->m);
+        done = w->done;
+        xmutex_unlock(&w->m);
+    }
+    if (!done) {
+        w->fired = 1;
+        xsock_send(w->peer, "!", 1);
+    }
+}
+
+static long long recv_guarded(xsock_t c, xsock_t peer)
+{
+    struct watchdog w;
+    xthread t;
+    char b;
+    long long r;
+    w.peer = peer;
+    w.done = w.fired = 0;
+    xmutex_init(&w.m);
+    CHECK(xthread_start(&t, watchdog_run, &w) == 0);
+    r = xsock_recv(c, &b, 1);
+    xmutex_lock(&w.m);
+    w.done = 1;
+    xmutex_unlock(&w.m);
+    xthread_join(t);
+    xmutex_destroy(&w.m);
+    if (w.fired) XTEST_FAIL("the recv waited: the timed connect made the socket blocking");
+    return r;
+}
+
 TEST(timed_connect_keeps_mode)
 {
     xsock_t l, c, s, holder;
     xsock_addr a, refused;
-    char b;
+    char chunk[16384];
+    int i, r = 0;
     tu_listen(&l, XSOCK_INET, &a);
     CHECK_OK(xsock_open(&c, XSOCK_INET, XSOCK_STREAM));
     set_nb_outside(c);
     CHECK_OK(xsock_connect(c, &a, 5000));
-    CHECK_ERR(xsock_recv(c, &b, 1), XSOCK_EAGAIN); /* still non-blocking */
+    CHECK_OK(xsock_accept(l, &s, NULL));
+    CHECK_EQ(recv_guarded(c, s), XSOCK_EAGAIN); /* still non-blocking */
 #ifndef _WIN32
     CHECK(fcntl(c, F_GETFL) & O_NONBLOCK);
 #endif
+    /* A full send buffer says XSOCK_EAGAIN at once (a blocking socket
+     * would wait here for ever: the peer never reads). */
+    memset(chunk, 'x', sizeof chunk);
+    for (i = 0; i < 100000 && (r = (int)xsock_send(c, chunk, sizeof chunk)) > 0; i++) {
+    }
+    CHECK_ERR(r, XSOCK_EAGAIN);
+    CHECK_OK(xsock_close(s));
+    CHECK_OK(xsock_close(c));
+
+    /* A blocking socket stays blocking: a receive timeout waits and says
+     * XSOCK_ETIMEDOUT, where a non-blocking socket says XSOCK_EAGAIN. */
+    CHECK_OK(xsock_open(&c, XSOCK_INET, XSOCK_STREAM));
+    CHECK_OK(xsock_connect(c, &a, 5000));
     CHECK_OK(xsock_accept(l, &s, NULL));
+    CHECK_OK(xsock_set_option(c, XSOCK_OPT_RCVTIMEO, 100));
+    CHECK_ERR(xsock_recv(c, chunk, 1), XSOCK_ETIMEDOUT);
     CHECK_OK(xsock_close(s));
     CHECK_OK(xsock_close(c));
     CHECK_OK(xsock_close(l));
@@ -345,6 +412,100 @@ TEST(timed_connect_keeps_mode)
 #endif
     CHECK_OK(xsock_close(c));
     CHECK_OK(xsock_close(holder));
+}
+
+/* Item 8. A socket the timed connect connected knows its peer and can be
+ * shut down (Windows: ConnectEx leaves both to SO_UPDATE_CONNECT_CONTEXT,
+ * Microsoft's "ConnectEx function" page; Wine answers either way), on
+ * both families, bound before the call or not. */
+static void timed_connect_peer(int family, int bind_first)
+{
+    xsock_t l, c, s;
+    xsock_addr a, peer, mine;
+    char b;
+    tu_listen(&l, family, &a);
+    CHECK_OK(xsock_open(&c, family, XSOCK_STREAM));
+    if (bind_first) {
+        CHECK_OK(xsock_addr_loopback(&mine, family, 0));
+        CHECK_OK(xsock_bind(c, &mine));
+    }
+    CHECK_OK(xsock_connect(c, &a, 5000));
+    CHECK_OK(xsock_peer_addr(c, &peer));
+    CHECK_EQ(xsock_addr_port(&peer), xsock_addr_port(&a));
+    CHECK(xsock_addr_equal(&peer, &a));
+    CHECK_OK(xsock_local_addr(c, &mine));
+    CHECK(xsock_addr_port(&mine) > 0);
+    CHECK_OK(xsock_accept(l, &s, NULL));
+    CHECK_OK(xsock_shutdown(c, XSOCK_SHUT_WR));
+    CHECK_EQ(xsock_recv(s, &b, 1), 0); /* the peer sees the end */
+    CHECK_OK(xsock_close(s));
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(l));
+}
+
+TEST(timed_connect_peer)
+{
+    timed_connect_peer(XSOCK_INET, 0);
+    timed_connect_peer(XSOCK_INET, 1);
+    timed_connect_peer(XSOCK_INET6, 0);
+}
+
+#define FILL_MAX 64
+
+/* Item 8. A timed connect that times out leaves nothing behind (Windows:
+ * the cancelled ConnectEx's event) and the socket closes cleanly; every
+ * attempt at a listener whose full backlog drops the SYN (Linux, so also
+ * Wine) ends in XSOCK_ETIMEDOUT. Windows' own stack answers a full backlog
+ * with RST (its listen() page: WSAECONNREFUSED), accepted there. */
+TEST(timed_connect_timeout_clean)
+{
+    xsock_t l, filled[FILL_MAX], c;
+    xsock_addr a, la;
+    int n = 0, r = 0, i, timeouts = 0;
+    long before, after;
+    CHECK_OK(xsock_open(&l, XSOCK_INET, XSOCK_STREAM));
+    CHECK_OK(xsock_addr_loopback(&la, XSOCK_INET, 0));
+    CHECK_OK(xsock_bind(l, &la));
+    CHECK_OK(xsock_listen(l, 1));
+    CHECK_OK(xsock_local_addr(l, &a));
+    while (n < FILL_MAX) { /* fill the backlog */
+        CHECK_OK(xsock_open(&c, XSOCK_INET, XSOCK_STREAM));
+        if ((r = xsock_connect(c, &a, 300)) != 0) break;
+        filled[n++] = c;
+    }
+    CHECK(n < FILL_MAX);
+    CHECK_OK(xsock_close(c));
+    before = oh_count_self();
+    for (i = 0; i < 6; i++) {
+        CHECK_OK(xsock_open(&c, XSOCK_INET, XSOCK_STREAM));
+        r = xsock_connect(c, &a, 100);
+#ifdef _WIN32
+        if (r == XSOCK_ECONNREFUSED && !tu_under_wine()) r = XSOCK_ETIMEDOUT;
+#endif
+        CHECK_ERR(r, XSOCK_ETIMEDOUT);
+        timeouts++;
+        CHECK_OK(xsock_close(c));
+    }
+    after = oh_count_self();
+    printf("%d timed out; handles before %ld, after %ld\n", timeouts, before, after);
+    if (before >= 0 && after >= 0) CHECK(after <= before + 2); /* 6 leaked events would show */
+    /* A timed connect after a non-blocking one that is still under way
+     * waits for that attempt, on every OS (Windows' ConnectEx would refuse
+     * it at once: WSAEALREADY, under Wine WSAEINVAL). */
+    CHECK_OK(xsock_open(&c, XSOCK_INET, XSOCK_STREAM));
+    CHECK_OK(xsock_set_nonblocking(c, 1));
+    r = xsock_connect(c, &a, -1);
+    CHECK(r == XSOCK_EINPROGRESS || r == XSOCK_ECONNREFUSED);
+    if (r == XSOCK_EINPROGRESS) {
+        r = xsock_connect(c, &a, 100);
+#ifdef _WIN32
+        if (r == XSOCK_ECONNREFUSED && !tu_under_wine()) r = XSOCK_ETIMEDOUT;
+#endif
+        CHECK_ERR(r, XSOCK_ETIMEDOUT);
+    }
+    CHECK_OK(xsock_close(c));
+    for (i = 0; i < n; i++) CHECK_OK(xsock_close(filled[i]));
+    CHECK_OK(xsock_close(l));
 }
 
 /* Item 6. A refused loopback connect fails at once where it is timed
@@ -370,4 +531,5 @@ XTEST_MAIN(XTEST(lazy_then_balanced_init) XTEST(foreign_cleanup_says_enotinit) X
                XTEST(udp_closed_port) XTEST(poll_socket_listed_twice) XTEST(scope_overflow)
                    XTEST(timeouts_keep_the_stream) XTEST(timeouts_keep_blocking_calls)
                        XTEST(shut_rd_one_meaning) XTEST(timed_connect_keeps_mode)
-                           XTEST(refused_loopback_is_quick))
+                           XTEST(timed_connect_peer) XTEST(timed_connect_timeout_clean)
+                               XTEST(refused_loopback_is_quick))

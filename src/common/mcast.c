@@ -3,6 +3,11 @@
  * interface by address on every OS: ip(7), Microsoft's "IPPROTO_IP socket
  * options"; an address is the one form Linux, the BSDs, macOS, Windows and
  * Wine all take). */
+#ifndef _WIN32
+/* RFC 3678's ip_mreq_source and group_source_req are BSD extras that
+ * -std=c99 hides; src/posix/posix.h holds each libc's switch for them. */
+#  include "posix/posix.h"
+#endif
 #include "xsock_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +125,51 @@ static int family_of(const xsock_addr *a)
     return XSOCK__CSA(a)->sa_family;
 }
 
+/* The membership request, the same on every OS: RFC 3678's structures and
+ * option names, which Linux, macOS, the BSDs (ip(4), ip6(4)) and Windows
+ * (ws2ipdef.h: "IPPROTO_IP socket options", "IPPROTO_IPV6 socket options",
+ * Microsoft) all have. The fields are set by name: Windows' ip_mreq_source
+ * lays them out in another order than Linux's. IPv4 names the interface by
+ * address (ifaddr; INADDR_ANY for the OS's choice), IPv6 by index. */
+static int request(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
+                   const struct in_addr *ifaddr)
+{
+    union {
+        struct ip_mreq v4;
+        struct ip_mreq_source v4s;
+        struct ipv6_mreq v6;
+        struct group_source_req v6s;
+    } m;
+    const struct sockaddr_in *g4 = (const struct sockaddr_in *)(const void *)group->storage.bytes;
+    memset(&m, 0, sizeof m);
+    if (XSOCK__CSA(group)->sa_family == AF_INET && source == NULL) {
+        m.v4.imr_multiaddr = g4->sin_addr;
+        m.v4.imr_interface = *ifaddr;
+        return xsock__sys_mcast(s, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m.v4,
+                                sizeof m.v4);
+    }
+    if (XSOCK__CSA(group)->sa_family == AF_INET) {
+        m.v4s.imr_multiaddr = g4->sin_addr;
+        m.v4s.imr_sourceaddr = ((const struct sockaddr_in *)(const void *)source->storage.bytes)->sin_addr;
+        m.v4s.imr_interface = *ifaddr;
+        return xsock__sys_mcast(s, IPPROTO_IP, join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP,
+                                &m.v4s, sizeof m.v4s);
+    }
+    if (source == NULL) {
+        m.v6.ipv6mr_multiaddr = ((const struct sockaddr_in6 *)(const void *)group->storage.bytes)->sin6_addr;
+        m.v6.ipv6mr_interface = (unsigned)ifindex;
+        return xsock__sys_mcast(s, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m.v6,
+                                sizeof m.v6);
+    }
+    /* IPv6 source-specific has only the protocol-independent form (RFC 3678
+     * section 5.2; Microsoft's GROUP_SOURCE_REQ). */
+    m.v6s.gsr_interface = (unsigned)ifindex;
+    memcpy(&m.v6s.gsr_group, group->storage.bytes, sizeof(struct sockaddr_in6));
+    memcpy(&m.v6s.gsr_source, source->storage.bytes, sizeof(struct sockaddr_in6));
+    return xsock__sys_mcast(s, IPPROTO_IPV6, join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP,
+                            &m.v6s, sizeof m.v6s);
+}
+
 static int membership(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex)
 {
     struct in_addr ifaddr;
@@ -135,7 +185,7 @@ static int membership(xsock_t s, int join, const xsock_addr *group, const xsock_
     if (v6 != (af == AF_INET6)) return xsock__fail(XSOCK_EINVAL, 0);
     memset(&ifaddr, 0, sizeof ifaddr);
     if (!v6 && (r = v4_of_index(ifindex, &ifaddr)) < 0) return r;
-    return xsock__sys_mcast(s, join, group, source, ifindex, &ifaddr);
+    return request(s, join, group, source, ifindex, &ifaddr);
 }
 
 int xsock_mcast_join(xsock_t s, const xsock_addr *group, const xsock_addr *source_or_NULL, int ifindex)

@@ -85,6 +85,11 @@ int xsock_connect(xsock_t s, const xsock_addr *addr, int timeout_ms)
         return r < 0 ? family_error(s, addr, r) : r;
     }
 
+    /* Windows: ConnectEx for stream sockets, which leaves the mode alone
+     * (it cannot be read back there); 1 says "the generic path". */
+    if ((r = xsock__sys_connect_timed(s, addr, timeout_ms)) <= 0)
+        return r < 0 ? family_error(s, addr, r) : r;
+
     /* A bounded connect is a non-blocking connect, a wait, and SO_ERROR:
      * the wait is the backend's, so Windows never trusts WSAPoll here. */
     if ((nb = xsock__sys_get_nonblocking(s)) < 0) return nb;

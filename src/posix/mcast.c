@@ -66,45 +66,9 @@ int xsock__sys_mcast_get(xsock_t s, int v6, int opt, int *value, struct in_addr 
     }
 }
 
-int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
-                     const struct in_addr *ifaddr)
+int xsock__sys_mcast(xsock_t s, int level, int name, const void *req, size_t len)
 {
-    int r;
-    if (XSOCK__CSA(group)->sa_family == AF_INET) {
-        const struct sockaddr_in *g = (const struct sockaddr_in *)(const void *)group->storage.bytes;
-        if (source == NULL) {
-            struct ip_mreq m;
-            memset(&m, 0, sizeof m);
-            m.imr_multiaddr = g->sin_addr;
-            m.imr_interface = *ifaddr;
-            r = XSOCK__OS(setsockopt)(s, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
-                                      (socklen_t)sizeof m);
-        } else { /* RFC 3678's IPv4 form: Linux, macOS and the BSDs have it */
-            struct ip_mreq_source m;
-            memset(&m, 0, sizeof m);
-            m.imr_multiaddr = g->sin_addr;
-            m.imr_sourceaddr = ((const struct sockaddr_in *)(const void *)source->storage.bytes)->sin_addr;
-            m.imr_interface = *ifaddr;
-            r = XSOCK__OS(setsockopt)(s, IPPROTO_IP, join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP,
-                                      &m, (socklen_t)sizeof m);
-        }
-    } else if (source == NULL) {
-        struct ipv6_mreq m;
-        memset(&m, 0, sizeof m);
-        m.ipv6mr_multiaddr = ((const struct sockaddr_in6 *)(const void *)group->storage.bytes)->sin6_addr;
-        m.ipv6mr_interface = (unsigned)ifindex;
-        r = XSOCK__OS(setsockopt)(s, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m,
-                                  (socklen_t)sizeof m);
-    } else { /* IPv6 has only the protocol-independent form (RFC 3678 section 5.2) */
-        struct group_source_req g;
-        memset(&g, 0, sizeof g);
-        g.gsr_interface = (unsigned)ifindex;
-        memcpy(&g.gsr_group, group->storage.bytes, sizeof(struct sockaddr_in6));
-        memcpy(&g.gsr_source, source->storage.bytes, sizeof(struct sockaddr_in6));
-        r = XSOCK__OS(setsockopt)(s, IPPROTO_IPV6, join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP,
-                                  &g, (socklen_t)sizeof g);
-    }
-    return r == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(setsockopt)(s, level, name, req, (socklen_t)len) == 0 ? 0 : xsock__sys_error();
 }
 
 #endif /* !_WIN32 */

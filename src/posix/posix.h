@@ -33,6 +33,10 @@
 #include "xsock_internal.h"
 #include "fault.h" /* XSOCK__OS(): the OS calls, which tests may fake */
 
+/* After sendmsg (sending 1) / recvmsg on fd failed: EINTR and the deadline
+ * as for send/recv (socket.c's call_failed), then the transfer error; the
+ * bytes moved by a retry, or XSOCK_E*. */
+ssize_t xsock__posix_msg_failed(int fd, struct msghdr *msg, int sending);
 /* Milliseconds on a monotonic clock, for waits that must hold across EINTR. */
 long long xsock__posix_now_ms(void);
 /* What is left of a wait of timeout_ms begun at start_ms; -1 for "forever". */

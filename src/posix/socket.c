@@ -303,9 +303,14 @@ static xsock_ssize_t transfer_error(xsock_t s)
     return r;
 }
 
+xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
+{
+    return transfer_error(s);
+}
+
 /* ---- the rare path of a blocking call: EINTR and the deadline ---------------- */
 
-enum { OP_SEND, OP_RECV, OP_SENDTO, OP_RECVMSG, OP_ACCEPT };
+enum { OP_SEND, OP_RECV, OP_SENDTO, OP_RECVMSG, OP_ACCEPT, OP_SENDMSG };
 
 /* One call, as made again after EINTR. */
 typedef struct call {
@@ -331,6 +336,7 @@ static ssize_t call_once(const call *c, int flags)
     case OP_RECVMSG:
         c->msg->msg_namelen = c->namecap;
         return XSOCK__OS(recvmsg)(c->fd, c->msg, flags);
+    case OP_SENDMSG: return XSOCK__OS(sendmsg)(c->fd, c->msg, XSOCK__SEND_FLAGS | flags);
     default:
         *c->peerlen = c->namecap;
 #ifdef XSOCK__HAVE_ACCEPT4
@@ -346,7 +352,7 @@ static int call_timeout_ms(const call *c)
 {
     struct timeval tv;
     socklen_t len = sizeof tv;
-    int name = (c->op == OP_SEND || c->op == OP_SENDTO) ? SO_SNDTIMEO : SO_RCVTIMEO;
+    int name = (c->op == OP_SEND || c->op == OP_SENDTO || c->op == OP_SENDMSG) ? SO_SNDTIMEO : SO_RCVTIMEO;
     long long ms;
     if (XSOCK__OS(getsockopt)(c->fd, SOL_SOCKET, name, &tv, &len) != 0) return 0;
     ms = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
@@ -362,7 +368,7 @@ static int wait_until(const call *c, long long deadline)
     for (;;) {
         if ((left = deadline - xsock__posix_now_ms()) <= 0) return xsock__fail(XSOCK_ETIMEDOUT, EAGAIN);
         p.fd = c->fd;
-        p.events = (c->op == OP_SEND || c->op == OP_SENDTO) ? POLLOUT : POLLIN;
+        p.events = (c->op == OP_SEND || c->op == OP_SENDTO || c->op == OP_SENDMSG) ? POLLOUT : POLLIN;
         p.revents = 0;
         if ((r = XSOCK__OS(poll)(&p, 1, left > INT_MAX ? INT_MAX : (int)left)) > 0) return 0;
         if (r < 0 && errno != EINTR) return xsock__sys_error();
@@ -404,6 +410,17 @@ static XSOCK__NOINLINE ssize_t call_failed(const call *c)
         if (timeout > 0 && (r = wait_until(c, deadline)) < 0) return r;
         if ((n = call_once(c, flags)) >= 0) return n;
     }
+}
+
+ssize_t xsock__posix_msg_failed(int fd, struct msghdr *msg, int sending)
+{
+    call c;
+    memset(&c, 0, sizeof c);
+    c.op = sending ? OP_SENDMSG : OP_RECVMSG;
+    c.fd = fd;
+    c.msg = msg;
+    c.namecap = msg->msg_namelen;
+    return call_failed(&c);
 }
 
 /* send/recv's arguments, kept for the rare path. Only the failure path

@@ -1,6 +1,6 @@
 /* POSIX scatter/gather: sendmsg / recvmsg straight over the caller's array
- * (xsock_buf is laid out as struct iovec), and the transfer error path the
- * day-one calls share. */
+ * (xsock_buf is laid out as struct iovec); a failure takes socket.c's path
+ * (signals, the deadline, the error). */
 #include "posix/posix.h"
 #ifndef _WIN32
 
@@ -29,17 +29,6 @@ typedef char xsock__buf_is_iovec[(sizeof(xsock_buf) == sizeof(struct iovec) &&
 typedef char xsock__iov_max_fits[IOV_MAX >= XSOCK_IOV_MAX ? 1 : -1];
 #endif
 
-xsock_ssize_t xsock__sys_transfer_error(xsock_t s)
-{
-    int r = xsock__sys_error();
-    if (r == XSOCK_EAGAIN) {
-        int e = errno, nb = xsock__sys_get_nonblocking(s);
-        xsock__set_native_error(e);
-        if (nb == 0) return XSOCK_ETIMEDOUT;
-    }
-    return r;
-}
-
 /* The message and the socket, kept in the caller's frame so that the hot
  * path saves no registers for the rare one (as socket.c's transfers). */
 typedef struct vmsg {
@@ -51,12 +40,9 @@ static XSOCK__NOINLINE xsock_ssize_t sendv_failed(vmsg *v)
 {
     const xsock_buf *bufs = (const xsock_buf *)(const void *)v->m.msg_iov;
     size_t count = (size_t)v->m.msg_iovlen, fit;
-    int null_base, e;
-    ssize_t n;
-    while (errno == EINTR)
-        if ((n = XSOCK__OS(sendmsg)(v->s, &v->m, SEND_FLAGS)) >= 0) return (xsock_ssize_t)n;
-    e = errno;
-    if (e != EFAULT && e != EINVAL) return xsock__sys_transfer_error(v->s);
+    int null_base, e = errno;
+    /* A signal, a timeout, "would block": as send does (socket.c). */
+    if (e != EFAULT && e != EINVAL) return (xsock_ssize_t)xsock__posix_msg_failed(v->s, &v->m, 1);
     /* Bad buffers: a NULL base (the kernel's EFAULT), or a total the OS
      * will not take (macOS: above INT_MAX; Linux: above SSIZE_MAX). */
     fit = xsock__vector_fit(bufs, count, &null_base);
@@ -85,9 +71,8 @@ xsock_ssize_t xsock__sys_recvv(xsock_t s, xsock_buf *bufs, size_t count)
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = (struct iovec *)(void *)bufs;
     msg.msg_iovlen = count;
-    do n = XSOCK__OS(recvmsg)(s, &msg, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) return xsock__sys_transfer_error(s);
+    n = XSOCK__OS(recvmsg)(s, &msg, 0);
+    if (n < 0 && (n = xsock__posix_msg_failed(s, &msg, 0)) < 0) return (xsock_ssize_t)n;
     /* Windows says WSAEMSGSIZE for a datagram larger than the buffers;
      * POSIX only flags it (recvmsg(2)): give the same code. */
     if (msg.msg_flags & MSG_TRUNC) return xsock__fail(XSOCK_EMSGSIZE, EMSGSIZE);

@@ -71,47 +71,10 @@ int xsock__sys_mcast_get(xsock_t s, int v6, int opt, int *value, struct in_addr 
     return 0;
 }
 
-int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
-                     const struct in_addr *ifaddr)
+int xsock__sys_mcast(xsock_t s, int level, int name, const void *req, size_t len)
 {
-    int r;
-    if (XSOCK__CSA(group)->sa_family == AF_INET) {
-        const struct sockaddr_in *g = (const struct sockaddr_in *)(const void *)group->storage.bytes;
-        if (source == NULL) {
-            struct ip_mreq m;
-            memset(&m, 0, sizeof m);
-            m.imr_multiaddr = g->sin_addr;
-            m.imr_interface = *ifaddr;
-            r = XSOCK__OS(setsockopt)(XSOCK__S(s), IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
-                                      (const char *)&m, (int)sizeof m);
-        } else { /* ip_mreq_source: its fields lie in another order than Linux's; named, not placed */
-            struct ip_mreq_source m;
-            memset(&m, 0, sizeof m);
-            m.imr_multiaddr = g->sin_addr;
-            m.imr_sourceaddr = ((const struct sockaddr_in *)(const void *)source->storage.bytes)->sin_addr;
-            m.imr_interface = *ifaddr;
-            r = XSOCK__OS(setsockopt)(XSOCK__S(s), IPPROTO_IP,
-                                      join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP,
-                                      (const char *)&m, (int)sizeof m);
-        }
-    } else if (source == NULL) {
-        struct ipv6_mreq m;
-        memset(&m, 0, sizeof m);
-        m.ipv6mr_multiaddr = ((const struct sockaddr_in6 *)(const void *)group->storage.bytes)->sin6_addr;
-        m.ipv6mr_interface = (ULONG)ifindex;
-        r = XSOCK__OS(setsockopt)(XSOCK__S(s), IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP,
-                                  (const char *)&m, (int)sizeof m);
-    } else { /* IPv6 source-specific: GROUP_SOURCE_REQ ("MCAST_JOIN_SOURCE_GROUP", Microsoft) */
-        struct group_source_req g;
-        memset(&g, 0, sizeof g);
-        g.gsr_interface = (ULONG)ifindex;
-        memcpy(&g.gsr_group, group->storage.bytes, sizeof(struct sockaddr_in6));
-        memcpy(&g.gsr_source, source->storage.bytes, sizeof(struct sockaddr_in6));
-        r = XSOCK__OS(setsockopt)(XSOCK__S(s), IPPROTO_IPV6,
-                                  join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP, (const char *)&g,
-                                  (int)sizeof g);
-    }
-    return r == 0 ? 0 : xsock__sys_error();
+    return XSOCK__OS(setsockopt)(XSOCK__S(s), level, name, (const char *)req, (int)len) == 0 ? 0
+                                                                                           : xsock__sys_error();
 }
 
 #endif /* _WIN32 */

@@ -347,11 +347,41 @@ static int WSAAPI h_ioctlsocket(SOCKET s, long cmd, u_long *arg)
     return e ? fail(e) : real.ioctlsocket(s, cmd, arg);
 }
 
+/* The timed connect is ConnectEx on Windows (src/win32/socket.c), found
+ * through WSAIoctl: the pointer handed back is this hook's, planned as a
+ * connect, so that a faked connect failure reaches both ways to connect.
+ * A faked failure is immediate (no I/O pending), as ConnectEx's own
+ * argument errors are. */
+typedef BOOL(PASCAL *fi_connectex_fn)(SOCKET, const struct sockaddr *, int, PVOID, DWORD, LPDWORD,
+                                      LPOVERLAPPED);
+static fi_connectex_fn real_connectex;
+
+static BOOL PASCAL h_ConnectEx(SOCKET s, const struct sockaddr *a, int n, PVOID b, DWORD bn,
+                               LPDWORD sent, LPOVERLAPPED ov)
+{
+    int e = plan(FI_CONNECT, NULL);
+    if (e) {
+        WSASetLastError(e);
+        return FALSE;
+    }
+    return real_connectex(s, a, n, b, bn, sent, ov);
+}
+
 static int WSAAPI h_WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out, DWORD outlen,
                              LPDWORD got, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-    int e = plan(FI_WSAIOCTL, NULL);
-    return e ? fail(e) : real.WSAIoctl(s, code, in, inlen, out, outlen, got, ov, cr);
+    static const GUID connectex_id = {0x25a207b9, 0xddf3, 0x4660, {0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e}};
+    int e = plan(FI_WSAIOCTL, NULL), r;
+    if (e) return fail(e);
+    r = real.WSAIoctl(s, code, in, inlen, out, outlen, got, ov, cr);
+    if (r == 0 && code == _WSAIORW(IOC_WS2, 6) /* SIO_GET_EXTENSION_FUNCTION_POINTER */ &&
+        inlen == sizeof connectex_id && memcmp(in, &connectex_id, sizeof connectex_id) == 0 &&
+        outlen == sizeof real_connectex) {
+        fi_connectex_fn hook = h_ConnectEx;
+        memcpy(&real_connectex, out, sizeof real_connectex); /* the same for every socket here */
+        memcpy(out, &hook, sizeof hook);
+    }
+    return r;
 }
 
 static int WSAAPI h_select(int n, fd_set *r, fd_set *w, fd_set *x, const struct timeval *t)

@@ -109,6 +109,14 @@ int xsock__sys_connect_again(xsock_t s, const xsock_addr *addr, int r, int timeo
     check_handle(s);
     return r;
 }
+#else
+int xsock__sys_connect_timed(xsock_t s, const xsock_addr *addr, int timeout_ms)
+{
+    (void)addr;
+    (void)timeout_ms;
+    check_handle(s);
+    return 1; /* the generic path, as on POSIX */
+}
 #endif
 
 int xsock__sys_socket_error(xsock_t s)
@@ -365,10 +373,9 @@ int xsock__sys_interfaces(xsock_interface *out, size_t max)
     return 0;
 }
 
-int xsock__sys_mcast(xsock_t s, int join, const xsock_addr *group, const xsock_addr *source, int ifindex,
-                     const struct in_addr *ifaddr)
+int xsock__sys_mcast(xsock_t s, int level, int name, const void *req, size_t len)
 {
-    (void)s, (void)join, (void)group, (void)source, (void)ifindex, (void)ifaddr;
+    (void)s, (void)level, (void)name, (void)req, (void)len;
     return xsock__fail(XSOCK_ENOTSUP, 0);
 }
 
