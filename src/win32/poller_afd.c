@@ -25,7 +25,15 @@
  * a zombie, out of the lookup table, until its completion arrives; destroy
  * cancels every poll and drains the port before it frees anything. A
  * socket closed behind the library's back completes its poll with
- * AFD_POLL_LOCAL_CLOSE and is dropped then, never reported. */
+ * AFD_POLL_LOCAL_CLOSE and is dropped then, never reported.
+ *
+ * Under Wine 8 a wait still grows with what is watched, and so does every
+ * other socket call of the process: wineserver keeps every pending AFD poll
+ * on one global list and walks it whenever a socket's state is looked at
+ * again (server/sock.c: poll_socket and recv_socket end in sock_reselect,
+ * whose sock_get_poll_events walks poll_list). bench/poller_idle --scale
+ * shows it with a send+recv on a connection no poller watches. Windows
+ * keeps a poll with the endpoint it watches. */
 #include "win32/win32.h"
 #ifdef _WIN32
 
