@@ -5,6 +5,7 @@
 #  include <errno.h>
 #  include <signal.h>
 #  include <sys/time.h>
+#  include "alarms.h"
 #endif
 
 static xsock_t udp_on_loopback(int *port)
@@ -226,49 +227,6 @@ TEST(more_than_64)
  * and xsock_set_interruptible(1) makes one signal end the wait with
  * XSOCK_EINTR, as for xsock_recvfrom (tests/test_signals.c). */
 #ifndef _WIN32
-static volatile sig_atomic_t alarms, alarm_limit;
-
-static void on_alarm(int sig)
-{
-    struct sigaction ign;
-    (void)sig;
-    if (++alarms >= alarm_limit) { /* then the call ends, late, and the test fails */
-        memset(&ign, 0, sizeof ign);
-        ign.sa_handler = SIG_IGN;
-        sigemptyset(&ign.sa_mask);
-        sigaction(SIGALRM, &ign, NULL);
-    }
-}
-
-static void alarms_every(int period_ms, int limit, int repeat)
-{
-    struct sigaction sa;
-    struct itimerval it;
-    alarms = 0;
-    alarm_limit = (sig_atomic_t)limit;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = repeat ? SA_RESTART : 0;
-    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
-    memset(&it, 0, sizeof it);
-    if (repeat) it.it_interval.tv_usec = period_ms * 1000;
-    it.it_value.tv_usec = period_ms * 1000;
-    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
-}
-
-static void alarms_stop(void)
-{
-    struct itimerval it;
-    struct sigaction sa;
-    memset(&it, 0, sizeof it);
-    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
-}
-
 static void signals_posix(void)
 {
     xsock_t r = udp_on_loopback(NULL);
@@ -279,7 +237,7 @@ static void signals_posix(void)
     memset(m, 0, sizeof m);
     for (i = 0; i < 4; i++) m[i].buf = xsock_buf_init(b[i], sizeof b[i]);
     CHECK_OK(xsock_set_option(r, XSOCK_OPT_RCVTIMEO, 300));
-    alarms_every(50, 100, 1); /* 5 s of signals at most */
+    alarms_start(50, 100, 1); /* 5 s of signals at most */
     t0 = tu_now_ms();
     CHECK_ERR(xsock_recvfrom_batch(r, m, 4), XSOCK_ETIMEDOUT);
     took = tu_now_ms() - t0;
@@ -290,7 +248,7 @@ static void signals_posix(void)
     if (took < 250 || took > 2000) XTEST_FAIL("the 300 ms timeout took %lld ms under signals", took);
 
     CHECK_EQ(xsock_set_interruptible(1), 0);
-    alarms_every(100, 1000, 0);
+    one_alarm(100);
     t0 = tu_now_ms();
     CHECK_ERR(xsock_recvfrom_batch(r, m, 4), XSOCK_EINTR);
     alarms_stop();
