@@ -270,27 +270,38 @@ TEST(unknown_interface)
     CHECK_OK(xsock_close(s));
 }
 
+/* IPv6 group ff15::77 on interface ifindex: *r bound to [::] on a port
+ * of its own and joined, *s sending through that interface, *g the group
+ * at *r's port. Returns the port. */
+static int v6_group_pair(int ifindex, xsock_t *r, xsock_t *s, xsock_addr *g)
+{
+    xsock_addr a;
+    int port;
+    CHECK_OK(xsock_open(r, XSOCK_INET6, XSOCK_DGRAM));
+    CHECK_OK(xsock_addr_parse(&a, "[::]:0"));
+    CHECK_OK(xsock_bind(*r, &a));
+    CHECK_OK(xsock_local_addr(*r, &a));
+    port = xsock_addr_port(&a);
+    CHECK_OK(xsock_addr_parse(g, "ff15::77"));
+    CHECK_OK(xsock_mcast_join(*r, g, NULL, ifindex));
+    CHECK_OK(xsock_open(s, XSOCK_INET6, XSOCK_DGRAM));
+    CHECK_OK(xsock_set_option(*s, XSOCK_OPT_MULTICAST_IF, ifindex));
+    CHECK_OK(xsock_addr_set_port(g, port));
+    return port;
+}
+
 /* IPv6: join and leave on the loopback's index; a second leave fails. The
  * datagram itself: Linux's lo has no MULTICAST flag and no IPv6 multicast
  * route (sendto gives ENETUNREACH), so delivery is shown where the host
  * allows it and otherwise the test says it cannot. */
 TEST(join_leave_v6)
 {
-    int lo = loopback_index(), port, r6;
+    int lo = loopback_index(), r6;
     xsock_t r, s;
-    xsock_addr g, a;
+    xsock_addr g;
     char buf[64];
     CHECK(lo > 0);
-    CHECK_OK(xsock_open(&r, XSOCK_INET6, XSOCK_DGRAM));
-    CHECK_OK(xsock_addr_parse(&a, "[::]:0"));
-    CHECK_OK(xsock_bind(r, &a));
-    CHECK_OK(xsock_local_addr(r, &a));
-    port = xsock_addr_port(&a);
-    CHECK_OK(xsock_addr_parse(&g, "ff15::77"));
-    CHECK_OK(xsock_mcast_join(r, &g, NULL, lo));
-    CHECK_OK(xsock_open(&s, XSOCK_INET6, XSOCK_DGRAM));
-    CHECK_OK(xsock_set_option(s, XSOCK_OPT_MULTICAST_IF, lo));
-    CHECK_OK(xsock_addr_set_port(&g, port));
+    v6_group_pair(lo, &r, &s, &g);
     r6 = (int)xsock_sendto(s, "six", 3, &g);
     if (r6 == 3) {
         if (receive(r, buf, sizeof buf, WAIT_MS, NULL)) CHECK_STR(buf, "six");
@@ -363,7 +374,7 @@ static int v6_delivery_in_netns(void)
 {
     int idx, port;
     xsock_t r, s;
-    xsock_addr g, a;
+    xsock_addr g;
     char buf[64];
     if (unshare(CLONE_NEWNET) != 0) return NETNS_SKIP;
     if (system("ip link set lo up && ip link add xs0 type veth peer name xs1 2>/dev/null") != 0) return NETNS_SKIP;
@@ -373,17 +384,8 @@ static int v6_delivery_in_netns(void)
         !netns_file("/proc/sys/net/ipv6/conf/xs1/accept_dad", "0") ||
         system("ip link set xs0 up && ip link set xs1 up") != 0 || (idx = (int)if_nametoindex("xs0")) == 0)
         return NETNS_SKIP;
-    CHECK_OK(xsock_open(&r, XSOCK_INET6, XSOCK_DGRAM));
-    CHECK_OK(xsock_addr_parse(&a, "[::]:0"));
-    CHECK_OK(xsock_bind(r, &a));
-    CHECK_OK(xsock_local_addr(r, &a));
-    port = xsock_addr_port(&a);
-    CHECK_OK(xsock_addr_parse(&g, "ff15::77"));
-    CHECK_OK(xsock_mcast_join(r, &g, NULL, idx));
-    CHECK_OK(xsock_open(&s, XSOCK_INET6, XSOCK_DGRAM));
-    CHECK_OK(xsock_set_option(s, XSOCK_OPT_MULTICAST_IF, idx));
+    port = v6_group_pair(idx, &r, &s, &g);
     CHECK_OK(xsock_set_option(s, XSOCK_OPT_MULTICAST_LOOP, 1));
-    CHECK_OK(xsock_addr_set_port(&g, port));
     CHECK_EQ(xsock_sendto(s, "six", 3, &g), 3);
     CHECK(receive(r, buf, sizeof buf, WAIT_MS, NULL));
     CHECK_STR(buf, "six");

@@ -1404,15 +1404,28 @@ static void test_port_as_given(void)
  * issue's case: printf 'nul\0byte\nbye\n' | echo_client sent one line, and
  * the server never saw "bye". The same through chat_client and
  * udp_echo_client. */
+/* A chat server on a port of its own with carol, a raw socket, alone in
+ * its room: the setting of the tests that send odd names and lines. */
+static proc *chat_with_carol(char *port_text, size_t cap, xsock_t *carol, lineio *carol_in)
+{
+    proc *server = start("chat_server", "0", NULL);
+    *carol = connect_to(listening_port(server, port_text, cap));
+    lineio_init(carol_in);
+    send_text(*carol, "carol\n");
+    expect_sock_line(carol_in, *carol, "* welcome carol (1 in the room)");
+    expect_line(server, "* carol joined");
+    return server;
+}
+
 static void test_nul_bytes(void)
 {
     static const char input[] = "nul\0byte\nbye\n"; /* sizeof - 1: the bytes */
     char port_text[16];
     proc *server = start("echo_server", "0", NULL), *client;
-    int port = listening_port(server, port_text, sizeof port_text);
     xsock_t carol;
     lineio carol_in;
 
+    listening_port(server, port_text, sizeof port_text);
     client = start("echo_client", "127.0.0.1", port_text, NULL);
     write_stdin_bytes(client, input, 9);
     /* 0x1A (Ctrl-Z) ends a text-mode stdin on Windows: a byte like any other. */
@@ -1428,13 +1441,7 @@ static void test_nul_bytes(void)
     expect_line(server, "Client: bye");
     stop_server(server);
 
-    server = start("chat_server", "0", NULL);
-    port = listening_port(server, port_text, sizeof port_text);
-    carol = connect_to(port);
-    lineio_init(&carol_in);
-    send_text(carol, "carol\n");
-    expect_sock_line(&carol_in, carol, "* welcome carol (1 in the room)");
-    expect_line(server, "* carol joined");
+    server = chat_with_carol(port_text, sizeof port_text, &carol, &carol_in);
     client = start("chat_client", "127.0.0.1", port_text, NULL);
     write_stdin_bytes(client, "a\0l\n", 4); /* a name with a '\0' in it */
     expect_sock_bytes(&carol_in, carol, "* a\0l joined", 12);
@@ -1528,13 +1535,7 @@ static void test_long_lines(void)
     stop_server(server);
 
     /* The chat room: a 100-byte name, a 100 KB line, both whole. */
-    server = start("chat_server", "0", NULL);
-    port = listening_port(server, port_text, sizeof port_text);
-    carol = connect_to(port);
-    lineio_init(&carol_in);
-    send_text(carol, "carol\n");
-    expect_sock_line(&carol_in, carol, "* welcome carol (1 in the room)");
-    expect_line(server, "* carol joined");
+    server = chat_with_carol(port_text, sizeof port_text, &carol, &carol_in);
     name = make_long_line(100, 'N'); /* no '\0' in the first 999 */
     name[100] = '\0';
     client = start("chat_client", "127.0.0.1", port_text, name, NULL);
