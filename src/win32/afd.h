@@ -56,6 +56,22 @@ typedef struct xsock__afd_poll_info {
     xsock__afd_poll_handle_info Handles[1];
 } xsock__afd_poll_info;
 
+/* The same with room for n sockets: one poll of several sockets, as a
+ * Winsock select is one poll of every socket in its sets (ReactOS's msafd,
+ * dll/win32/msafd/misc/dllmain.c, WSPSelect). It completes when any of them
+ * has an asked event, and the answer names each socket by the handle it
+ * was asked with: Wine lists only those with events, NumberOfHandles
+ * saying how many (server/sock.c, complete_async_poll); ReactOS's AFD keeps
+ * every entry, Events 0 for the quiet ones (drivers/network/afd/afd/
+ * select.c, SignalSocket). Read by handle, the answer means the same. */
+#define XSOCK__AFD_POLL_INFO_N(n)                                                                  \
+    struct {                                                                                       \
+        LARGE_INTEGER Timeout;                                                                     \
+        ULONG NumberOfHandles;                                                                     \
+        ULONG Exclusive;                                                                           \
+        xsock__afd_poll_handle_info Handles[n];                                                    \
+    }
+
 /* IO_STATUS_BLOCK: laid out as OVERLAPPED's first two members (Internal is
  * the status, InternalHigh the information), which is why an OVERLAPPED
  * can stand for it and CancelIoEx can name the request by it

@@ -1,8 +1,8 @@
-/* The AFD poller: one IOCTL_AFD_POLL per socket on a \Device\Afd handle
- * associated with an I/O completion port (the model of wepoll, libuv's
- * uv_poll, mio and c-ares; the interface, undocumented, is in afd.h). A
- * completion arrives only for a socket that became ready, so a wait costs
- * what is ready, not what is watched, as epoll's does.
+/* The AFD poller: IOCTL_AFD_POLL on \Device\Afd handles associated with
+ * an I/O completion port (the model of wepoll, libuv's uv_poll, mio and
+ * c-ares; the interface, undocumented, is in afd.h). A completion arrives
+ * only for a poll with a socket that became ready, so a wait costs what is
+ * ready, not what is watched, as epoll's does.
  *
  * Level-triggered as the other backends: a poll completes once, so a socket
  * that was reported is polled again at the start of the next wait (wepoll's
@@ -11,29 +11,38 @@
  * first in, first out, and a wait takes at most max completions from it:
  * when more are ready than max, the rest are first the next time.
  *
- * Polls are grouped, at most GROUP_MAX sockets per AFD handle (a pool of
+ * Sockets are grouped, at most GROUP_MAX per AFD handle (a pool of
  * handles, as wepoll's and mio's 32): cancelling many polls outstanding on
  * one handle is slow (seen under Wine: 2,000 on one handle took 576 to 770
  * ms, 106 ms with 128 per handle). The socket polled is the base socket
  * (SIO_BASE_HANDLE), below any layered service provider, which AFD would
  * not know.
  *
- * A poll writes its answer into memory of ours (the entry's iosb and
- * poll info) when it completes, also after a cancel. So an entry whose poll
- * is pending is never freed: remove (and xsock_close, through the registry
- * of src/common/poller.c) cancels it with CancelIoEx and keeps the entry as
- * a zombie, out of the lookup table, until its completion arrives; destroy
- * cancels every poll and drains the port before it frees anything. A
- * socket closed behind the library's back completes its poll with
- * AFD_POLL_LOCAL_CLOSE and is dropped then, never reported.
+ * Two kinds of poll. A socket not yet reported is asked for by its group's
+ * shared poll, one poll of all such sockets of the group; once reported it
+ * has a poll of its own, which the next wait submits again. So an idle
+ * socket costs a fraction of a pending poll, and a busy one costs one
+ * socket per wait, as in wepoll. This is for Wine's sake, and costs Windows
+ * nothing per wait: wineserver keeps every pending AFD poll on one global
+ * list and walks it, socket by socket, whenever any socket's state is
+ * looked at again (server/sock.c: poll_socket and recv_socket end in
+ * sock_reselect, whose sock_get_poll_events walks poll_list), so under Wine
+ * every socket call of the process grows with the number of pending polls,
+ * while Windows keeps a poll with the endpoint it watches. A list of
+ * N / 32 polls is walked more than ten times faster than one of N (the
+ * --scale run of bench/poller_idle shows the cost of one wait and of an
+ * unwatched send+recv, at 100 and at 5,000 idle sockets).
  *
- * Under Wine 8 a wait still grows with what is watched, and so does every
- * other socket call of the process: wineserver keeps every pending AFD poll
- * on one global list and walks it whenever a socket's state is looked at
- * again (server/sock.c: poll_socket and recv_socket end in sock_reselect,
- * whose sock_get_poll_events walks poll_list). bench/poller_idle --scale
- * shows it with a send+recv on a connection no poller watches. Windows
- * keeps a poll with the endpoint it watches. */
+ * A poll writes its answer into memory of ours (the iosb and poll info of
+ * the entry or group that holds it) when it completes, also after a
+ * cancel. So what holds a pending poll is never freed: remove (and
+ * xsock_close, through the registry of src/common/poller.c) cancels an own
+ * poll and keeps the entry as a zombie, out of the lookup table, until its
+ * completion arrives, and strikes the entry from a shared poll, whose
+ * answer for it is then ignored; a group is freed only with no poll
+ * pending; destroy cancels every poll and drains the port before it frees
+ * anything. A socket closed behind the library's back completes its poll
+ * with AFD_POLL_LOCAL_CLOSE and is dropped then, never reported. */
 #include "win32/win32.h"
 #ifdef _WIN32
 
@@ -51,27 +60,31 @@
  * and this socket's own closing are always news. */
 #define AFD_ALWAYS (XSOCK__AFD_POLL_ABORT | XSOCK__AFD_POLL_CONNECT_FAIL | XSOCK__AFD_POLL_LOCAL_CLOSE)
 
-enum { IDLE, PENDING, CANCELLED }; /* an entry's poll */
+enum { IDLE, PENDING, CANCELLED }; /* a poll's state */
 
-typedef struct afd_group {
-    HANDLE afd;
-    int used; /* live entries polling through it */
-    int refs; /* entries, live or zombie, that name it */
-    struct afd_group *next;
-} afd_group;
+/* A poll in flight: a socket's own, or the one its group shares. Each is
+ * the first member of what holds it, so the pointer a completion brings
+ * back (the APC context given at submit) is also the holder's. */
+typedef struct afd_poll {
+    xsock__io_status_block iosb; /* first: also its name for CancelIoEx */
+    int state;
+    int shared; /* the group's shared poll, not a socket's own */
+} afd_poll;
 
 struct afd_list;
+struct afd_group;
 
 typedef struct afd_sock {
-    xsock__io_status_block iosb;  /* the poll's; also its name for CancelIoEx */
-    xsock__afd_poll_info info;    /* the poll's question, then its answer */
+    afd_poll own;                 /* its own poll: first, see afd_poll */
+    xsock__afd_poll_info info;    /* the own poll's question, then its answer */
     SOCKET s, base;
-    afd_group *g;
+    struct afd_group *g;
     void *udata;
     int events;                   /* XSOCK_POLLIN | XSOCK_POLLOUT, as watched */
-    ULONG polled;                 /* AFD events the pending poll asks */
-    int state;
-    int dead;                     /* removed: freed once its poll completes */
+    ULONG polled;                 /* AFD events its pending poll, own or shared, asks */
+    int slot;                     /* its place in the group's shared poll, or -1 */
+    int alone;                    /* reported once: polled on its own from then on */
+    int dead;                     /* removed: freed once its own poll completes */
     struct afd_list *in;          /* the list it is on, or NULL */
     struct afd_sock *prev, *next;
 } afd_sock;
@@ -80,16 +93,32 @@ typedef struct afd_list {
     afd_sock *head, *tail;
 } afd_list;
 
+typedef struct afd_group {
+    afd_poll shared;                       /* first, see afd_poll */
+    XSOCK__AFD_POLL_INFO_N(GROUP_MAX) info; /* the shared poll's question, then its answer */
+    afd_sock *member[GROUP_MAX];           /* asked by it, in order; NULL once removed */
+    SOCKET asked[GROUP_MAX];               /* their base sockets (the answer overwrites info) */
+    int members, live;                     /* in member[]; of them not removed */
+    afd_list join;                         /* to be asked by the next shared poll */
+    int queued;                            /* on the poller's pack list */
+    struct afd_group *pack_next;
+    HANDLE afd;
+    int used; /* live entries polling through it */
+    int refs; /* entries, live or zombie, that name it */
+    struct afd_group *next;
+} afd_group;
+
 typedef struct afd_poller {
     xsock_poller base;
     xsock__afd_api api;
     HANDLE iocp;
     afd_group *groups;
+    afd_group *pack;     /* groups with sockets waiting to join their shared poll */
     afd_sock **tab;      /* the live entries, sorted by s */
     size_t n, cap;
     afd_list update;     /* to poll (again) before the port is asked */
     afd_list reported;   /* reported by the last wait: polled again by the next */
-    afd_list zombies;    /* removed, their poll still pending */
+    afd_list zombies;    /* removed, their own poll still pending */
     size_t pending;      /* polls submitted and not completed */
     volatile LONG wake_pending;
     OVERLAPPED_ENTRY ents[BATCH];
@@ -183,50 +212,54 @@ static int xsock_events(ULONG a, int events)
     return ev & (events | XSOCK_POLLERR | XSOCK_POLLHUP);
 }
 
-/* Submits e's poll. A poll that can be answered at once still completes
- * through the port (no FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set), so
- * every submitted poll comes back exactly once. */
-static int submit(afd_poller *p, afd_sock *e)
+/* Submits a poll of n sockets, its question in info. A poll that can be
+ * answered at once still completes through the port (no
+ * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set), so every submitted poll
+ * comes back exactly once. The APC context of an I/O on a handle bound to
+ * a port comes back as the completion's lpOverlapped: q itself. */
+static int poll_submit(afd_poller *p, HANDLE afd, afd_poll *q, xsock__afd_poll_info *info, ULONG n, ULONG size)
 {
     LONG st;
-    e->polled = afd_events(e->events);
-    e->info.Timeout.QuadPart = LLONG_MAX;
-    e->info.NumberOfHandles = 1;
-    e->info.Exclusive = FALSE;
-    e->info.Handles[0].Handle = (HANDLE)e->base;
-    e->info.Handles[0].Events = e->polled;
-    e->info.Handles[0].Status = 0;
-    e->iosb.u.Status = XSOCK__STATUS_PENDING;
-    e->iosb.Information = 0;
-    /* The APC context of an I/O on a handle bound to a port comes back as
-     * the completion's lpOverlapped: the entry itself. */
-    st = p->api.NtDeviceIoControlFile(e->g->afd, NULL, NULL, e, &e->iosb, XSOCK__IOCTL_AFD_POLL, &e->info,
-                                      (ULONG)sizeof e->info, &e->info, (ULONG)sizeof e->info);
+    info->Timeout.QuadPart = LLONG_MAX;
+    info->NumberOfHandles = n;
+    info->Exclusive = FALSE;
+    q->iosb.u.Status = XSOCK__STATUS_PENDING;
+    q->iosb.Information = 0;
+    st = p->api.NtDeviceIoControlFile(afd, NULL, NULL, q, &q->iosb, XSOCK__IOCTL_AFD_POLL, info, size, info, size);
     if (st != XSOCK__STATUS_PENDING && !XSOCK__NT_SUCCESS(st)) return nt_fail(p, st);
-    e->state = PENDING;
+    q->state = PENDING;
     p->pending++;
     return 0;
 }
 
-/* Its completion comes all the same: STATUS_CANCELLED, or the answer when
- * the poll completed first (CancelIoEx then says ERROR_NOT_FOUND). */
-static void cancel(afd_sock *e)
+/* e's own poll. */
+static int submit(afd_poller *p, afd_sock *e)
 {
-    if (e->state != PENDING) return;
-    CancelIoEx(e->g->afd, (LPOVERLAPPED)(void *)&e->iosb);
-    e->state = CANCELLED;
+    e->polled = afd_events(e->events);
+    e->info.Handles[0].Handle = (HANDLE)e->base;
+    e->info.Handles[0].Events = e->polled;
+    e->info.Handles[0].Status = 0;
+    return poll_submit(p, e->g->afd, &e->own, &e->info, 1, (ULONG)sizeof e->info);
 }
 
-/* An entry freed: a group nobody names any more is closed, unless every
- * other group is full (then it is the room for the next add). So a poller
- * whose sockets all left holds one AFD handle again, as it did when made,
- * and a count that goes up and down across a multiple of GROUP_MAX does
- * not open and close a handle each time. */
-static void entry_free(afd_poller *p, afd_sock *e)
+/* Its completion comes all the same: STATUS_CANCELLED, or the answer when
+ * the poll completed first (CancelIoEx then says ERROR_NOT_FOUND). */
+static void cancel(HANDLE afd, afd_poll *q)
 {
-    afd_group *g = e->g, **pp, *o;
-    XSOCK__OS(free)(e);
-    if (--g->refs > 0) return;
+    if (q->state != PENDING) return;
+    CancelIoEx(afd, (LPOVERLAPPED)(void *)&q->iosb);
+    q->state = CANCELLED;
+}
+
+/* A group nobody names any more, its shared poll done, is closed unless
+ * every other group is full (then it is the room for the next add). So a
+ * poller whose sockets all left holds one AFD handle again, as it did when
+ * made, and a count that goes up and down across a multiple of GROUP_MAX
+ * does not open and close a handle each time. */
+static void group_release(afd_poller *p, afd_group *g)
+{
+    afd_group **pp, *o;
+    if (g->refs > 0 || g->shared.state != IDLE || g->queued) return;
     for (o = p->groups; o != NULL; o = o->next)
         if (o != g && o->used < GROUP_MAX) break;
     if (o == NULL) return;
@@ -237,18 +270,46 @@ static void entry_free(afd_poller *p, afd_sock *e)
     XSOCK__OS(free)(g);
 }
 
-/* Out of the table; freed now if no poll of it is pending, else a zombie. */
+static void entry_free(afd_poller *p, afd_sock *e)
+{
+    afd_group *g = e->g;
+    XSOCK__OS(free)(e);
+    g->refs--;
+    group_release(p, g);
+}
+
+/* e waits for its group's next shared poll. */
+static void join(afd_poller *p, afd_sock *e)
+{
+    afd_group *g = e->g;
+    list_in(&g->join, e);
+    if (!g->queued) {
+        g->queued = 1;
+        g->pack_next = p->pack;
+        p->pack = g;
+    }
+}
+
+/* Out of the table; freed now if no own poll of it is pending, else a
+ * zombie. One the shared poll asks for is struck from it: that poll's
+ * answer for it is ignored, and a poll left with nobody is cancelled. */
 static void drop_entry(afd_poller *p, afd_sock *e)
 {
+    afd_group *g = e->g;
     tab_drop(p, e);
-    e->g->used--;
+    g->used--;
     e->dead = 1;
-    if (e->state == IDLE) {
+    if (e->slot >= 0) {
+        g->member[e->slot] = NULL;
+        e->slot = -1;
+        if (--g->live == 0) cancel(g->afd, &g->shared);
+    }
+    if (e->own.state == IDLE) {
         list_out(e);
         entry_free(p, e);
         return;
     }
-    cancel(e);
+    cancel(g->afd, &e->own);
     list_in(&p->zombies, e);
 }
 
@@ -261,37 +322,91 @@ static void report(afd_poller *p, afd_sock *e, int ev, xsock_event *evs, int *ou
     list_in(&p->reported, e);
 }
 
-/* Brings every entry on the update list up to date: polls the idle ones,
- * cancels a pending poll that misses a watched event (its completion puts
- * the entry back here). A poll that cannot be submitted: a closed socket is
- * dropped; any other failure is reported as an error, when there is room. */
+/* One shared poll for every socket waiting to join g's. A poll of several
+ * sockets fails whole when one of them cannot be polled (closed behind the
+ * library's back, say): then each is polled on its own, whose answer tells
+ * which. */
+static void submit_shared(afd_poller *p, afd_group *g)
+{
+    afd_sock *e;
+    int n = 0, i;
+    while (n < GROUP_MAX && (e = g->join.head) != NULL) {
+        list_out(e);
+        e->polled = afd_events(e->events);
+        e->slot = n;
+        g->member[n] = e;
+        g->asked[n] = e->base;
+        g->info.Handles[n].Handle = (HANDLE)e->base;
+        g->info.Handles[n].Events = e->polled;
+        g->info.Handles[n].Status = 0;
+        n++;
+    }
+    if (n == 0) return;
+    g->members = g->live = n;
+    if (poll_submit(p, g->afd, &g->shared, (xsock__afd_poll_info *)(void *)&g->info, (ULONG)n,
+                    (ULONG)((char *)&g->info.Handles[n] - (char *)&g->info)) == 0)
+        return;
+    for (i = 0; i < n; i++) {
+        e = g->member[i];
+        g->member[i] = NULL;
+        e->slot = -1;
+        e->alone = 1;
+        list_in(&p->update, e);
+    }
+    g->members = g->live = 0;
+}
+
+/* Brings every entry on the update list up to date: polls the idle ones
+ * (with their group, until first reported; then on their own), cancels a
+ * pending poll that misses a watched event (its completion puts the entry
+ * back here). A socket's own poll that cannot be submitted: a closed
+ * socket is dropped; any other failure is reported as an error, when
+ * there is room. */
 static void flush(afd_poller *p, xsock_event *evs, int *out, int max)
 {
     afd_sock *e;
-    while ((e = p->update.head) != NULL) {
-        list_out(e);
-        if (e->state == PENDING) {
-            if ((afd_events(e->events) & ~e->polled) != 0) cancel(e);
-        } else if (e->state == IDLE && submit(p, e) < 0) {
-            int native = xsock_last_native_error();
-            if (check_open(e->s) < 0)
-                drop_entry(p, e);
-            else if (*out < max)
-                report(p, e, XSOCK_POLLERR | e->events, evs, out);
-            else
-                list_in(&p->reported, e); /* tried again by the next wait */
-            xsock__set_native_error(native);
+    afd_group *g;
+    do {
+        while ((e = p->update.head) != NULL) {
+            list_out(e);
+            if (e->slot >= 0) {
+                if ((afd_events(e->events) & ~e->polled) != 0) cancel(e->g->afd, &e->g->shared);
+            } else if (e->own.state == PENDING) {
+                if ((afd_events(e->events) & ~e->polled) != 0) cancel(e->g->afd, &e->own);
+            } else if (e->own.state == IDLE) {
+                if (!e->alone) {
+                    join(p, e);
+                } else if (submit(p, e) < 0) {
+                    int native = xsock_last_native_error();
+                    if (check_open(e->s) < 0)
+                        drop_entry(p, e);
+                    else if (*out < max)
+                        report(p, e, XSOCK_POLLERR | e->events, evs, out);
+                    else
+                        list_in(&p->reported, e); /* tried again by the next wait */
+                    xsock__set_native_error(native);
+                }
+            }
         }
-    }
+        /* A shared poll is replaced to take newcomers in: its cancel's
+         * completion brings its sockets back to join them. */
+        while ((g = p->pack) != NULL) {
+            p->pack = g->pack_next;
+            g->queued = 0;
+            if (g->join.head != NULL && g->shared.state == PENDING) cancel(g->afd, &g->shared);
+            if (g->shared.state == IDLE) submit_shared(p, g);
+            group_release(p, g);
+        }
+    } while (p->update.head != NULL);
 }
 
-/* One completion of e's poll. */
+/* One completion of e's own poll. */
 static void complete(afd_poller *p, afd_sock *e, xsock_event *evs, int *out, int max)
 {
-    LONG st = e->iosb.u.Status;
+    LONG st = e->own.iosb.u.Status;
     ULONG a = 0;
     int ev;
-    e->state = IDLE;
+    e->own.state = IDLE;
     p->pending--;
     if (e->dead) {
         list_out(e);
@@ -325,6 +440,56 @@ static void complete(afd_poller *p, afd_sock *e, xsock_event *evs, int *out, int
         report(p, e, ev, evs, out);
 }
 
+/* One completion of g's shared poll. Its quiet sockets join the next one;
+ * one with news is handled as an own poll's answer and, reported once, is
+ * polled on its own from then on: a level-triggered socket is polled again
+ * after every report, and asking for one socket costs one socket, where
+ * asking again for the group would cost the group. A failed shared poll
+ * sends each socket to be polled on its own, whose answer tells. */
+static void complete_shared(afd_poller *p, afd_group *g, xsock_event *evs, int *out, int max)
+{
+    LONG st = g->shared.iosb.u.Status;
+    ULONG got[GROUP_MAX], k, answered = 0;
+    int i, n = g->members, ev;
+    g->shared.state = IDLE;
+    p->pending--;
+    g->members = g->live = 0;
+    g->refs++; /* kept while its sockets are handled: one may be dropped */
+    memset(got, 0, sizeof got);
+    if (XSOCK__NT_SUCCESS(st)) {
+        answered = g->info.NumberOfHandles < GROUP_MAX ? g->info.NumberOfHandles : GROUP_MAX;
+        for (k = 0; k < answered; k++)
+            for (i = 0; i < n; i++)
+                if (g->asked[i] == (SOCKET)(ULONG_PTR)g->info.Handles[k].Handle) got[i] |= g->info.Handles[k].Events;
+    }
+    for (i = 0; i < n; i++) {
+        afd_sock *e = g->member[i];
+        g->member[i] = NULL;
+        if (e == NULL) continue; /* removed while asked for */
+        e->slot = -1;
+        if (st == XSOCK__STATUS_CANCELLED || (XSOCK__NT_SUCCESS(st) && got[i] == 0)) {
+            join(p, e);
+            continue;
+        }
+        e->alone = 1;
+        if (!XSOCK__NT_SUCCESS(st)) {
+            list_in(&p->update, e);
+            continue;
+        }
+        if (got[i] & XSOCK__AFD_POLL_LOCAL_CLOSE) {
+            drop_entry(p, e);
+            continue;
+        }
+        ev = xsock_events(got[i], e->events);
+        if (ev == 0 || *out >= max)
+            list_in(&p->update, e);
+        else
+            report(p, e, ev, evs, out);
+    }
+    g->refs--;
+    group_release(p, g);
+}
+
 /* ---- the calls ------------------------------------------------------------ */
 
 /* A handle on \Device\Afd bound to the port; NULL, with the error recorded,
@@ -349,6 +514,7 @@ static afd_group *new_group(afd_poller *p, int *err)
         XSOCK__OS(free)(g);
         return NULL;
     }
+    g->shared.shared = 1;
     g->next = p->groups;
     p->groups = g;
     return g;
@@ -413,15 +579,13 @@ static int afd_add(xsock_poller *bp, xsock_t s, int events, void *udata)
     e->g = g;
     e->udata = udata;
     e->events = events;
+    e->slot = -1;
     g->refs++;
-    if ((r = submit(p, e)) < 0) {
-        entry_free(p, e);
-        return r;
-    }
     g->used++;
     memmove(p->tab + i + 1, p->tab + i, (p->n - i) * sizeof *p->tab);
     p->tab[i] = e;
     p->n++;
+    join(p, e); /* polled from the next wait on, with its group */
     return 0;
 }
 
@@ -494,7 +658,11 @@ static int afd_wait(xsock_poller *bp, xsock_event *evs, int max, int timeout_ms)
                 woken = 1;
                 InterlockedExchange(&p->wake_pending, 0);
             } else {
-                complete(p, (afd_sock *)(void *)p->ents[k].lpOverlapped, evs, &out, max);
+                afd_poll *q = (afd_poll *)(void *)p->ents[k].lpOverlapped;
+                if (q->shared)
+                    complete_shared(p, (afd_group *)(void *)q, evs, &out, max);
+                else
+                    complete(p, (afd_sock *)(void *)q, evs, &out, max);
             }
         }
         /* Completions that report nothing (a cancel after a modify) are
@@ -525,7 +693,7 @@ static void free_idle(afd_list *l)
     afd_sock *e = l->head, *next;
     for (; e != NULL; e = next) {
         next = e->next;
-        if (e->state == IDLE) XSOCK__OS(free)(e);
+        if (e->own.state == IDLE) XSOCK__OS(free)(e);
     }
 }
 
@@ -548,19 +716,19 @@ static void afd_destroy(xsock_poller *bp)
         }
         for (k = 0; k < got; k++) {
             if (p->ents[k].lpCompletionKey == KEY_WAKE) continue;
-            ((afd_sock *)(void *)p->ents[k].lpOverlapped)->state = IDLE;
+            ((afd_poll *)(void *)p->ents[k].lpOverlapped)->state = IDLE;
             p->pending--;
         }
     }
     for (i = 0; i < p->n; i++) {
         list_out(p->tab[i]);
-        if (p->tab[i]->state == IDLE) XSOCK__OS(free)(p->tab[i]);
+        if (p->tab[i]->own.state == IDLE) XSOCK__OS(free)(p->tab[i]);
     }
     free_idle(&p->zombies);
     for (g = p->groups; g != NULL; g = gn) {
         gn = g->next;
         CloseHandle(g->afd);
-        XSOCK__OS(free)(g);
+        if (g->shared.state == IDLE) XSOCK__OS(free)(g); /* else leaked, as an entry is */
     }
     if (p->iocp != NULL) CloseHandle(p->iocp);
     XSOCK__OS(free)(p->tab);
