@@ -1387,6 +1387,14 @@ TEST(group_mates_stay_watched)
     poke(tx, s[3]);
     CHECK_EQ(wait_only(p, s[3], &s[3], 5000), PIN);
     drain(s[3]);
+    /* Quiet for over a second (AFD's moves it back to the shared poll),
+     * still watched. */
+    no_event(p);
+    xthread_sleep_ms(1100);
+    no_event(p);
+    poke(tx, s[3]);
+    CHECK_EQ(wait_only(p, s[3], &s[3], 5000), PIN);
+    drain(s[3]);
     /* A mate removed: its news is not reported, the next mate's is. */
     CHECK_OK(xsock_poller_remove(p, s[10]));
     poke(tx, s[10]);
