@@ -1225,6 +1225,36 @@ TEST(raw_close_while_poll_pending)
     CHECK_OK(xsock_close(b[1]));
 }
 
+/* Closed behind the library's back before any wait asked for it: dropped,
+ * never reported, and the socket added beside it still watched. AFD's
+ * first poll of the two is one shared poll, which fails whole for the
+ * closed handle (src/win32/poller_afd.c then polls each on its own). */
+TEST(raw_close_before_first_wait)
+{
+    xsock_poller *p = make();
+    xsock_t a[2], b[2];
+    int ua, ub, r;
+    CHECK_OK(xsock_socketpair(a));
+    CHECK_OK(xsock_socketpair(b));
+    CHECK_OK(xsock_poller_add(p, a[0], PIN, &ua));
+    CHECK_OK(xsock_poller_add(p, b[0], PIN, &ub));
+#ifdef _WIN32
+    CHECK_EQ(closesocket((SOCKET)a[0]), 0);
+#else
+    CHECK_EQ(close((int)a[0]), 0);
+#endif
+    (void)xsock_send(a[1], "a", 1); /* news for the closed one, if it could get any */
+    never_again(p, &ua);
+    r = xsock_poller_remove(p, a[0]); /* EBADF where the kernel is asked (epoll) */
+    CHECK(r == XSOCK_EINVAL || r == XSOCK_EBADF);
+    CHECK_EQ(xsock_send(b[1], "b", 1), 1);
+    CHECK_EQ(wait_only(p, b[0], &ub, 5000), PIN);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a[1]));
+    CHECK_OK(xsock_close(b[0]));
+    CHECK_OK(xsock_close(b[1]));
+}
+
 /* The peer sends, then closes: readable, and hung up where the backend
  * tells. Wine 8's AFD never reports AFD_POLL_DISCONNECT while unread data
  * is queued (issue 12's probe; Windows does): there XSOCK_POLLHUP may be
@@ -1469,6 +1499,7 @@ XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_mis
                                                    XTEST(closed_while_poll_pending)
                                                    XTEST(remove_then_close_poll_pending)
                                                    XTEST(raw_close_while_poll_pending)
+                                                   XTEST(raw_close_before_first_wait)
                                                    XTEST(peer_close_with_unread_data) XTEST(no_handle_leak)
                                                    XTEST(sockets_leave_handles_back)
                                                    XTEST(group_mates_stay_watched))
