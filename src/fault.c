@@ -97,12 +97,41 @@ static int WSAAPI real_WSARecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWO
     return WSARecv(s, b, n, got, flags, ov, done);
 }
 
+/* ntdll's two, found by name as the AFD poller finds them (no import
+ * library declares them); a benign race finds the same address twice. */
+static FARPROC ntdll_fn(const char *name)
+{
+    HMODULE nt = GetModuleHandleW(L"ntdll.dll");
+    return nt != NULL ? GetProcAddress(nt, name) : NULL;
+}
+#define STATUS_NOT_IMPLEMENTED_ ((LONG)0xC0000002L)
+typedef LONG(NTAPI *nt_create_file_fn)(PHANDLE, ACCESS_MASK, PVOID, PVOID, PLARGE_INTEGER, ULONG, ULONG,
+                                       ULONG, ULONG, PVOID, ULONG);
+typedef LONG(NTAPI *nt_ioctl_fn)(HANDLE, HANDLE, PVOID, PVOID, PVOID, ULONG, PVOID, ULONG, PVOID, ULONG);
+static LONG NTAPI real_NtCreateFile(PHANDLE h, ACCESS_MASK access, PVOID attr, PVOID iosb,
+                                    PLARGE_INTEGER size, ULONG fattr, ULONG share, ULONG disp,
+                                    ULONG opts, PVOID ea, ULONG ealen)
+{
+    static nt_create_file_fn f;
+    if (f == NULL) f = (nt_create_file_fn)(void (*)(void))ntdll_fn("NtCreateFile");
+    return f ? f(h, access, attr, iosb, size, fattr, share, disp, opts, ea, ealen) : STATUS_NOT_IMPLEMENTED_;
+}
+static LONG NTAPI real_NtDeviceIoControlFile(HANDLE h, HANDLE ev, PVOID apc, PVOID ctx, PVOID iosb,
+                                             ULONG code, PVOID in, ULONG inlen, PVOID out,
+                                             ULONG outlen)
+{
+    static nt_ioctl_fn f;
+    if (f == NULL) f = (nt_ioctl_fn)(void (*)(void))ntdll_fn("NtDeviceIoControlFile");
+    return f ? f(h, ev, apc, ctx, iosb, code, in, inlen, out, outlen) : STATUS_NOT_IMPLEMENTED_;
+}
+
 #define REAL_CALLS                                                                          \
     {real_WSASocketW, real_closesocket, real_bind, real_listen, real_accept, real_connect,     \
      real_shutdown, real_send, real_recv, real_sendto, real_recvfrom, real_getsockname,        \
      real_getpeername, real_setsockopt, real_getsockopt, real_ioctlsocket, real_WSAIoctl,      \
      real_select, real_getaddrinfo, real_SetHandleInformation, real_malloc, real_calloc,       \
-     real_realloc, real_free, real_WSASend, real_WSARecv}
+     real_realloc, real_free, real_WSASend, real_WSARecv, real_NtCreateFile,                   \
+     real_NtDeviceIoControlFile}
 
 #else /* POSIX */
 

@@ -57,6 +57,12 @@ typedef struct xsock__os_table {
                          LPWSAOVERLAPPED_COMPLETION_ROUTINE);
     int(WSAAPI *WSARecv)(SOCKET, LPWSABUF, DWORD, LPDWORD, LPDWORD, LPWSAOVERLAPPED,
                          LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+    /* ntdll's, for the AFD poller (issue 12; src/win32/afd.h, whose types
+     * these are): opening \Device\Afd, and a poll. */
+    LONG(NTAPI *NtCreateFile)(PHANDLE, ACCESS_MASK, PVOID, PVOID, PLARGE_INTEGER, ULONG, ULONG, ULONG,
+                              ULONG, PVOID, ULONG);
+    LONG(NTAPI *NtDeviceIoControlFile)(HANDLE, HANDLE, PVOID, PVOID, PVOID, ULONG, PVOID, ULONG, PVOID,
+                                       ULONG);
 } xsock__os_table;
 #  else
 #    include <netdb.h>

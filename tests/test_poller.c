@@ -1369,13 +1369,13 @@ TEST(sockets_leave_handles_back)
     }
 }
 
-
-/* Windows' AFD backend asks for the sockets of a group (up to 32) in one
- * shared poll until each is first reported (src/win32/poller_afd.c). A
- * report, a remove, a modify, a raw close and an add among group mates
- * must each leave the others watched, and nothing idle may be reported.
- * Every backend runs it: the contract is theirs. 70 sockets: two full
- * groups and part of a third. */
+/* Windows' AFD backend asks for the quiet sockets of a group (up to 32)
+ * in one shared poll, and for a reported one on its own until it has been
+ * quiet for a second (src/win32/poller_afd.c). A report, a remove, a
+ * modify, a raw close and an add among group mates, and a socket going
+ * quiet, must each leave the others watched, and nothing idle may be
+ * reported. Every backend runs it: the contract is theirs. 70 sockets: two
+ * full groups and part of a third. */
 #define MATES 70
 
 static void poke(xsock_t tx, xsock_t to)

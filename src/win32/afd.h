@@ -105,14 +105,15 @@ typedef struct xsock__object_attributes {
 
 #define XSOCK__FILE_OPEN 0x00000001UL
 
-typedef LONG(NTAPI *xsock__nt_create_file_fn)(PHANDLE file, ACCESS_MASK access,
-                                               xsock__object_attributes *attr,
-                                               xsock__io_status_block *iosb, PLARGE_INTEGER alloc_size,
-                                               ULONG file_attributes, ULONG share, ULONG disposition,
-                                               ULONG options, PVOID ea, ULONG ea_length);
+/* attr is an xsock__object_attributes, iosb an xsock__io_status_block:
+ * void pointers, so that src/fault.h can declare the same types without
+ * this file. */
+typedef LONG(NTAPI *xsock__nt_create_file_fn)(PHANDLE file, ACCESS_MASK access, PVOID attr, PVOID iosb,
+                                               PLARGE_INTEGER alloc_size, ULONG file_attributes,
+                                               ULONG share, ULONG disposition, ULONG options, PVOID ea,
+                                               ULONG ea_length);
 typedef LONG(NTAPI *xsock__nt_device_io_control_file_fn)(HANDLE file, HANDLE event, PVOID apc,
-                                                          PVOID apc_context,
-                                                          xsock__io_status_block *iosb, ULONG code,
+                                                          PVOID apc_context, PVOID iosb, ULONG code,
                                                           PVOID in, ULONG in_length, PVOID out,
                                                           ULONG out_length);
 typedef ULONG(NTAPI *xsock__rtl_nt_status_to_dos_error_fn)(LONG status);
@@ -136,6 +137,12 @@ static int xsock__afd_load(xsock__afd_api *api)
         (xsock__nt_device_io_control_file_fn)(void (*)(void))GetProcAddress(nt, "NtDeviceIoControlFile");
     api->RtlNtStatusToDosError =
         (xsock__rtl_nt_status_to_dos_error_fn)(void (*)(void))GetProcAddress(nt, "RtlNtStatusToDosError");
+#ifdef XSOCK_FAULT_INJECTION /* the tests' table (src/fault.h) stands in for the calls that can fail */
+    if (api->NtCreateFile != NULL && api->NtDeviceIoControlFile != NULL) {
+        api->NtCreateFile = xsock__os.NtCreateFile;
+        api->NtDeviceIoControlFile = xsock__os.NtDeviceIoControlFile;
+    }
+#endif
     return api->NtCreateFile && api->NtDeviceIoControlFile && api->RtlNtStatusToDosError ? 0 : -1;
 }
 

@@ -64,6 +64,35 @@ int xsock__sys_map_error(int e)
     }
 }
 
+/* A Win32 code (GetLastError, or an NTSTATUS through RtlNtStatusToDosError:
+ * an overlapped result, an AFD poll) as the WSA code of the same fault:
+ * ERROR_CONNECTION_REFUSED (1225) where connect says WSAECONNREFUSED.
+ * libuv maps the NTSTATUS itself (uv_ntstatus_to_winsock_error,
+ * src/win/winsock.c); Go's net package gets these Errno values from
+ * ConnectEx (src/internal/poll/fd_windows.go) and compares them as such. */
+int xsock__win_wsa_error(DWORD e)
+{
+    switch (e) {
+    case ERROR_CONNECTION_REFUSED: return WSAECONNREFUSED;
+    case ERROR_NETWORK_UNREACHABLE: return WSAENETUNREACH;
+    case ERROR_HOST_UNREACHABLE: return WSAEHOSTUNREACH;
+    case ERROR_PROTOCOL_UNREACHABLE: return WSAENETUNREACH;
+    case ERROR_PORT_UNREACHABLE: return WSAECONNREFUSED;
+    case ERROR_SEM_TIMEOUT: return WSAETIMEDOUT; /* STATUS_IO_TIMEOUT: the SYNs went unanswered */
+    case ERROR_CONNECTION_ABORTED: return WSAECONNABORTED;
+    case ERROR_NETNAME_DELETED: return WSAECONNRESET;
+    case ERROR_ADDRESS_ALREADY_ASSOCIATED: return WSAEADDRINUSE;
+    case ERROR_INVALID_NETNAME: return WSAEADDRNOTAVAIL;
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+    case ERROR_NOT_ENOUGH_QUOTA:
+    case ERROR_NO_SYSTEM_RESOURCES: return WSAENOBUFS; /* STATUS_INSUFFICIENT_RESOURCES */
+    case ERROR_TOO_MANY_OPEN_FILES: return WSAEMFILE;
+    case ERROR_ACCESS_DENIED: return WSAEACCES;
+    default: return (int)e; /* a WSA code already, or the same number (995, 87, 6) */
+    }
+}
+
 int xsock__sys_error(void)
 {
     int e = WSAGetLastError();

@@ -181,7 +181,14 @@ static int check_open(SOCKET s)
 /* A Win32 error as xsock's code, recorded as the native one. */
 static int win_fail(DWORD e)
 {
-    return xsock__fail(xsock__sys_map_error((int)e), (int)e);
+    return xsock__fail(xsock__sys_map_error(xsock__win_wsa_error(e)), (int)e);
+}
+
+/* Out of memory, handles or resources: an answer to give, where any other
+ * failure to start AFD means this system cannot (then select). */
+static int exhausted(int r)
+{
+    return r == XSOCK_ENOMEM || r == XSOCK_ENOBUFS || r == XSOCK_EMFILE;
 }
 
 static int nt_fail(const afd_poller *p, LONG status)
@@ -457,7 +464,7 @@ static void complete_shared(afd_poller *p, afd_group *g, xsock_event *evs, int *
     g->refs++; /* kept while its sockets are handled: one may be dropped */
     memset(got, 0, sizeof got);
     if (XSOCK__NT_SUCCESS(st)) {
-        answered = g->info.NumberOfHandles < GROUP_MAX ? g->info.NumberOfHandles : GROUP_MAX;
+        answered = g->info.NumberOfHandles < (ULONG)GROUP_MAX ? g->info.NumberOfHandles : (ULONG)GROUP_MAX;
         for (k = 0; k < answered; k++)
             for (i = 0; i < n; i++)
                 if (g->asked[i] == (SOCKET)(ULONG_PTR)g->info.Handles[k].Handle) got[i] |= g->info.Handles[k].Events;
@@ -772,7 +779,7 @@ int xsock__win_afd_create(xsock_poller **out)
      * another driver behind that name that refuses it) falls back here,
      * not at the first add. */
     if (new_group(p, &r) == NULL) {
-        if (r == XSOCK_ENOMEM) goto fail;
+        if (exhausted(r)) goto fail;
         goto fallback;
     }
     *out = &p->base;

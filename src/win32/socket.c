@@ -286,32 +286,6 @@ int xsock__sys_connect(xsock_t s, const xsock_addr *addr)
 typedef BOOL(PASCAL *connectex_fn)(SOCKET, const struct sockaddr *, int, PVOID, DWORD, LPDWORD,
                                    LPOVERLAPPED);
 
-/* The overlapped result is a Win32 code (the NTSTATUS through
- * RtlNtStatusToDosError), not a WSA one: ERROR_CONNECTION_REFUSED (1225)
- * where connect says WSAECONNREFUSED. The Winsock code goes on, so that
- * xsock_last_native_error says what an untimed connect would. libuv maps
- * the NTSTATUS itself (uv_ntstatus_to_winsock_error, src/win/winsock.c);
- * Go's net package gets these Errno values from ConnectEx
- * (src/internal/poll/fd_windows.go) and compares them as such. */
-static int connectex_error(DWORD e)
-{
-    switch (e) {
-    case ERROR_CONNECTION_REFUSED: return WSAECONNREFUSED;
-    case ERROR_NETWORK_UNREACHABLE: return WSAENETUNREACH;
-    case ERROR_HOST_UNREACHABLE: return WSAEHOSTUNREACH;
-    case ERROR_PROTOCOL_UNREACHABLE: return WSAENETUNREACH;
-    case ERROR_PORT_UNREACHABLE: return WSAECONNREFUSED;
-    case ERROR_SEM_TIMEOUT: return WSAETIMEDOUT; /* STATUS_IO_TIMEOUT: the SYNs went unanswered */
-    case ERROR_CONNECTION_ABORTED: return WSAECONNABORTED;
-    case ERROR_NETNAME_DELETED: return WSAECONNRESET;
-    case ERROR_ADDRESS_ALREADY_ASSOCIATED: return WSAEADDRINUSE;
-    case ERROR_INVALID_NETNAME: return WSAEADDRNOTAVAIL;
-    case ERROR_NOT_ENOUGH_MEMORY:
-    case ERROR_NO_SYSTEM_RESOURCES: return WSAENOBUFS;
-    default: return (int)e; /* a WSA code already, or the same number (995, 87, 6) */
-    }
-}
-
 /* ConnectEx needs a bound socket: an unbound one (getsockname says
  * WSAEINVAL) gets the wildcard of its family and port 0, what connect
  * would pick by itself. */
@@ -405,7 +379,7 @@ int xsock__sys_connect_timed(xsock_t s, const xsock_addr *addr, int timeout_ms)
     if (e == WSAEALREADY || e == WSAEINVAL) return 1;
     if (e == ERROR_TIMEOUT) return xsock__fail(XSOCK_ETIMEDOUT, WSAETIMEDOUT);
     if (e != 0) {
-        r = connectex_error(e);
+        r = xsock__win_wsa_error(e);
         return xsock__fail(xsock__sys_map_error(r), r);
     }
     /* Without it getpeername says WSAENOTCONN and shutdown fails. */

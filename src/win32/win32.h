@@ -75,6 +75,8 @@ struct xsock_poller {
 /* AFD polls on a completion port (poller_afd.c): XSOCK_ENOTSUP when this
  * system cannot give them, and then select (poller_select.c) serves. */
 int xsock__win_afd_create(xsock_poller **out);
+/* A Win32 error code as the WSA code of the same fault (error.c). */
+int xsock__win_wsa_error(DWORD e);
 int xsock__win_select_create(xsock_poller **out);
 
 #endif /* _WIN32 */

@@ -296,6 +296,9 @@ static int poller_run(void *p)
     if ((r = xsock_poller_remove(c->p, c->s[1])) < 0) return r;
     if ((r = xsock_poller_wake(c->p)) < 0) return r;
     if ((r = xsock_poller_wait(c->p, c->evs, NSOCK, 1000)) < 0) return r;
+    /* An AFD poll that could not be submitted reports its socket as an
+     * error (XSOCK_POLLERR with what it watches): s[0] too, then. */
+    if (r == NSOCK - 1 && fi_step_hit() == FI_AFD_POLL) return 0;
     CHECK_EQ(r, NSOCK - 2);
     return 0;
 }
@@ -312,6 +315,16 @@ TEST(poller)
     op.setup = socks_setup;
     op.run = poller_run;
     op.undo = socks_undo;
+#ifdef _WIN32
+    /* A step that fails AFD's start falls back to select: what select sets
+     * up once for good (the record of non-blocking sockets) is put in place
+     * first, by one run on it, as the sweep requires. (Under Wine a sweep
+     * of each backend would take too long for one test.) */
+    CHECK(SetEnvironmentVariableA("XSOCK_POLLER", "select"));
+    socks_setup(&c);
+    socks_undo(&c, (int)CHECK_OK(poller_run(&c)));
+    CHECK(SetEnvironmentVariableA("XSOCK_POLLER", NULL));
+#endif
     CHECK(fi_sweep(&op) >= 5);
 #ifndef _WIN32
     CHECK(setenv("XSOCK_POLLER", "poll", 1) == 0);

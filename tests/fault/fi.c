@@ -33,7 +33,8 @@ static const char *const names[FI_NFN] = {
     "setsockopt", "getsockopt", "poll", "resolve", "alloc", "free",
     "socketpair", "fcntl", "pipe", "read", "write",
     "epoll_create1", "epoll_ctl", "epoll_wait", "eventfd", "kqueue", "kevent",
-    "ioctlsocket", "WSAIoctl", "SetHandleInformation"};
+    "ioctlsocket", "WSAIoctl", "SetHandleInformation", "NtCreateFile (AFD)",
+    "NtDeviceIoControlFile (AFD poll)"};
 
 const char *fi_name(int fn)
 {
@@ -48,6 +49,9 @@ static int step_error(int fn)
     case FI_EPOLL_CREATE: case FI_EVENTFD: case FI_KQUEUE:
         return FI_E(EMFILE, WSAEMFILE);
     case FI_ALLOC: return FI_E(ENOMEM, WSA_NOT_ENOUGH_MEMORY);
+#ifdef _WIN32
+    case FI_AFD_OPEN: case FI_AFD_POLL: return ERROR_NO_SYSTEM_RESOURCES; /* see fi.h */
+#endif
     case FI_RESOLVE: return EAI_MEMORY; /* Winsock's is WSA_NOT_ENOUGH_MEMORY */
     default: return FI_E(ENOBUFS, WSAENOBUFS);
     }
@@ -422,13 +426,38 @@ static int WSAAPI h_WSARecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD 
     return e ? fail(e) : real.WSARecv(s, b, n, got, flags, o, cr);
 }
 
+/* The NTSTATUS a planned Win32 code stands for (fi.h). */
+static LONG nt_status(int err)
+{
+    if (err == ERROR_FILE_NOT_FOUND) return (LONG)0xC0000034L; /* STATUS_OBJECT_NAME_NOT_FOUND */
+    return (LONG)0xC000009AL;                                 /* STATUS_INSUFFICIENT_RESOURCES */
+}
+
+static LONG NTAPI h_NtCreateFile(PHANDLE h, ACCESS_MASK access, PVOID attr, PVOID iosb,
+                                 PLARGE_INTEGER size, ULONG fattr, ULONG share, ULONG disp, ULONG opts,
+                                 PVOID ea, ULONG ealen)
+{
+    int e = plan(FI_AFD_OPEN, NULL);
+    if (e) return nt_status(e);
+    return real.NtCreateFile(h, access, attr, iosb, size, fattr, share, disp, opts, ea, ealen);
+}
+
+static LONG NTAPI h_NtDeviceIoControlFile(HANDLE h, HANDLE ev, PVOID apc, PVOID ctx, PVOID iosb,
+                                          ULONG code, PVOID in, ULONG inlen, PVOID out, ULONG outlen)
+{
+    int e = plan(FI_AFD_POLL, NULL);
+    if (e) return nt_status(e);
+    return real.NtDeviceIoControlFile(h, ev, apc, ctx, iosb, code, in, inlen, out, outlen);
+}
+
 void fi_install(void)
 {
     static const xsock__os_table hooks = {
         h_WSASocketW, h_closesocket, h_bind, h_listen, h_accept, h_connect, h_shutdown, h_send,
         h_recv, h_sendto, h_recvfrom, h_getsockname, h_getpeername, h_setsockopt, h_getsockopt,
         h_ioctlsocket, h_WSAIoctl, h_select, h_getaddrinfo, h_SetHandleInformation,
-        h_malloc, h_calloc, h_realloc, h_free, h_WSASend, h_WSARecv};
+        h_malloc, h_calloc, h_realloc, h_free, h_WSASend, h_WSARecv, h_NtCreateFile,
+        h_NtDeviceIoControlFile};
     if (!lock_ready) {
         xmutex_init(&lock);
         lock_ready = 1;

@@ -37,6 +37,13 @@ enum fi_fn {
     FI_EPOLL_CREATE, FI_EPOLL_CTL, FI_EPOLL_WAIT, FI_EVENTFD, FI_KQUEUE, FI_KEVENT,
     /* Windows only */
     FI_IOCTLSOCKET, FI_WSAIOCTL, FI_SETHANDLEINFO,
+    /* ntdll's, under the AFD poller: NtCreateFile of \Device\Afd and
+     * NtDeviceIoControlFile (a poll). They fail with an NTSTATUS; err is
+     * the Win32 code the library records for it (RtlNtStatusToDosError):
+     * ERROR_FILE_NOT_FOUND for STATUS_OBJECT_NAME_NOT_FOUND (no such
+     * device), any other for STATUS_INSUFFICIENT_RESOURCES, whose code is
+     * ERROR_NO_SYSTEM_RESOURCES (1450; the sweep's). */
+    FI_AFD_OPEN, FI_AFD_POLL,
     FI_NFN
 };
 
