@@ -442,12 +442,14 @@ typedef struct xsock_event {
 } xsock_event;
 
 /* A new, empty poller in *out (NULL on failure). XSOCK_EINVAL for out NULL,
- * XSOCK_ENOMEM, XSOCK_EMFILE. */
+ * XSOCK_ENOMEM, XSOCK_EMFILE, XSOCK_ENOBUFS (the system is out of other
+ * resources). */
 XSOCK_API int xsock_poller_create(xsock_poller **out);
 /* Starts watching s for events: XSOCK_POLLIN, XSOCK_POLLOUT or both (to
  * watch for nothing, remove it). udata comes back with every event of s.
  * XSOCK_EINVAL: p NULL, events 0 or with other bits, or s already added.
- * XSOCK_EBADF: s is XSOCK_INVALID or not an open socket. XSOCK_ENOMEM. */
+ * XSOCK_EBADF: s is XSOCK_INVALID or not an open socket. XSOCK_ENOMEM,
+ * XSOCK_ENOBUFS (Windows: no AFD handle for a new group of 32). */
 XSOCK_API int xsock_poller_add(xsock_poller *p, xsock_t s, int events, void *udata);
 /* Replaces the events and udata of an added socket. Errors as for
  * xsock_poller_add, but XSOCK_EINVAL when s is not added (a closed handle:
