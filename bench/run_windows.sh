@@ -129,7 +129,10 @@ keep() { # the old row of slot $1 (afd, select-i686...) in the table whose heade
   r=${r:-$3}
   if [ -n "$r" ]; then printf '%s\n' "$r"; fi
 }
-when="$(date -u '+%Y-%m-%d %H:%M UTC'), $arch, xsock $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(wine --version 2>/dev/null), load average $load at the start"
+# "-dirty": changes other than to RESULTS.md, which an earlier run (the other arch) wrote.
+ver=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
+git -C "$root" diff --quiet HEAD -- . ':(exclude)bench/RESULTS.md' 2>/dev/null || ver="$ver-dirty"
+when="$(date -u '+%Y-%m-%d %H:%M UTC'), $arch, xsock $ver, $(wine --version 2>/dev/null), load average $load at the start"
 block=$(
   echo "$begin"
   echo "## Windows poller (Wine)"
