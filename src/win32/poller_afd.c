@@ -18,20 +18,23 @@
  * (SIO_BASE_HANDLE), below any layered service provider, which AFD would
  * not know.
  *
- * Two kinds of poll. A socket not yet reported is asked for by its group's
- * shared poll, one poll of all such sockets of the group; once reported it
- * has a poll of its own, which the next wait submits again. So an idle
- * socket costs a fraction of a pending poll, and a busy one costs one
- * socket per wait, as in wepoll. This is for Wine's sake, and costs Windows
- * nothing per wait: wineserver keeps every pending AFD poll on one global
- * list and walks it, socket by socket, whenever any socket's state is
- * looked at again (server/sock.c: poll_socket and recv_socket end in
- * sock_reselect, whose sock_get_poll_events walks poll_list), so under Wine
- * every socket call of the process grows with the number of pending polls,
- * while Windows keeps a poll with the endpoint it watches. A list of
- * N / 32 polls is walked more than ten times faster than one of N (the
- * --scale run of bench/poller_idle shows the cost of one wait and of an
- * unwatched send+recv, at 100 and at 5,000 idle sockets).
+ * Two kinds of poll. A quiet socket is asked for by its group's shared
+ * poll, one poll of all such sockets of the group; once reported it has a
+ * poll of its own, which the next wait submits again, until that poll has
+ * been pending for a second (QUIET_MS) and it joins the shared one again.
+ * So an idle socket costs a fraction of a pending poll, and a busy one
+ * costs one socket per wait, as in wepoll. This is for Wine's sake, and
+ * costs Windows little: a shared poll is submitted again when one of its
+ * sockets reports or joins, and a socket moves back at most once a quiet
+ * spell. wineserver keeps every pending AFD poll on one global list and
+ * walks it, socket by socket, whenever any socket's state is looked at
+ * again (server/sock.c: poll_socket and recv_socket end in sock_reselect,
+ * whose sock_get_poll_events walks poll_list), so under Wine every socket
+ * call of the process grows with the number of pending polls, while
+ * Windows keeps a poll with the endpoint it watches. With one poll per
+ * socket, a wait among 5,000 idle sockets cost 1.74 to 3.94 times one
+ * among 100 under Wine 8; with shared polls, 0.85 to 1.30 (bench/
+ * poller_idle --scale, bench/RESULTS.md).
  *
  * A poll writes its answer into memory of ours (the iosb and poll info of
  * the entry or group that holds it) when it completes, also after a
@@ -53,6 +56,8 @@
 
 #define GROUP_MAX 32   /* sockets polled through one AFD handle */
 #define BATCH 256      /* completions taken from the port per call, at most */
+#define QUIET_MS 1000  /* an own poll pending this long: back to the shared one */
+#define QUIET_MAX 64   /* own polls moved back by one wait, at most */
 #define KEY_AFD ((ULONG_PTR)0)  /* the completion key of every AFD handle */
 #define KEY_WAKE ((ULONG_PTR)1) /* xsock_poller_wake's: no AFD handle has it */
 
@@ -83,7 +88,8 @@ typedef struct afd_sock {
     int events;                   /* XSOCK_POLLIN | XSOCK_POLLOUT, as watched */
     ULONG polled;                 /* AFD events its pending poll, own or shared, asks */
     int slot;                     /* its place in the group's shared poll, or -1 */
-    int alone;                    /* reported once: polled on its own from then on */
+    int alone;                    /* reported: polled on its own until quiet */
+    ULONGLONG armed_at;           /* when its own poll was submitted (GetTickCount64) */
     int dead;                     /* removed: freed once its own poll completes */
     struct afd_list *in;          /* the list it is on, or NULL */
     struct afd_sock *prev, *next;
@@ -119,6 +125,8 @@ typedef struct afd_poller {
     afd_list update;     /* to poll (again) before the port is asked */
     afd_list reported;   /* reported by the last wait: polled again by the next */
     afd_list zombies;    /* removed, their own poll still pending */
+    afd_list armed;      /* live, their own poll pending, oldest first */
+    ULONGLONG now;       /* the wait's start */
     size_t pending;      /* polls submitted and not completed */
     volatile LONG wake_pending;
     OVERLAPPED_ENTRY ents[BATCH];
@@ -242,11 +250,15 @@ static int poll_submit(afd_poller *p, HANDLE afd, afd_poll *q, xsock__afd_poll_i
 /* e's own poll. */
 static int submit(afd_poller *p, afd_sock *e)
 {
+    int r;
     e->polled = afd_events(e->events);
     e->info.Handles[0].Handle = (HANDLE)e->base;
     e->info.Handles[0].Events = e->polled;
     e->info.Handles[0].Status = 0;
-    return poll_submit(p, e->g->afd, &e->own, &e->info, 1, (ULONG)sizeof e->info);
+    if ((r = poll_submit(p, e->g->afd, &e->own, &e->info, 1, (ULONG)sizeof e->info)) < 0) return r;
+    e->armed_at = p->now;
+    list_in(&p->armed, e);
+    return 0;
 }
 
 /* Its completion comes all the same: STATUS_CANCELLED, or the answer when
@@ -379,7 +391,10 @@ static void flush(afd_poller *p, xsock_event *evs, int *out, int max)
             if (e->slot >= 0) {
                 if ((afd_events(e->events) & ~e->polled) != 0) cancel(e->g->afd, &e->g->shared);
             } else if (e->own.state == PENDING) {
-                if ((afd_events(e->events) & ~e->polled) != 0) cancel(e->g->afd, &e->own);
+                if ((afd_events(e->events) & ~e->polled) != 0)
+                    cancel(e->g->afd, &e->own);
+                else
+                    list_in(&p->armed, e); /* still asks enough */
             } else if (e->own.state == IDLE) {
                 if (!e->alone) {
                     join(p, e);
@@ -431,6 +446,7 @@ static void complete(afd_poller *p, afd_sock *e, xsock_event *evs, int *out, int
             return;
         }
         ev = xsock_events(a, e->events);
+        e->alone = 1; /* a cancel for quiet that came too late: busy after all */
     } else {
         int native = xsock_last_native_error();
         int closed = check_open(e->s) < 0;
@@ -631,12 +647,30 @@ static void afd_forget(xsock_poller *bp, xsock_t s)
     if (found) drop_entry(p, p->tab[i]);
 }
 
+/* Sockets whose own poll has been pending QUIET_MS went quiet: each goes
+ * back to its group's shared poll once its cancel completes, so the polls
+ * pending stay about the busy sockets plus one per group, whatever was
+ * busy once. A socket pays this at most once a quiet spell; a wait moves
+ * at most QUIET_MAX, to spread the cost. */
+static void quieten(afd_poller *p)
+{
+    afd_sock *e;
+    int k;
+    for (k = 0; k < QUIET_MAX && (e = p->armed.head) != NULL && p->now - e->armed_at >= QUIET_MS; k++) {
+        list_out(e);
+        e->alone = 0;
+        cancel(e->g->afd, &e->own);
+    }
+}
+
 static int afd_wait(xsock_poller *bp, xsock_event *evs, int max, int timeout_ms)
 {
     afd_poller *p = (afd_poller *)bp;
     ULONGLONG start = GetTickCount64();
     int out = 0, woken = 0;
     afd_sock *e;
+    p->now = start;
+    quieten(p);
     /* Those reported last time are polled again: level-triggered. */
     while ((e = p->reported.head) != NULL) list_in(&p->update, e);
     for (;;) {
