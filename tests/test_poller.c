@@ -1481,6 +1481,32 @@ TEST(group_mates_stay_watched)
     CHECK_OK(xsock_close(tx));
 }
 
+/* Every socket of a group removed while their poll is pending, then a
+ * newcomer before that poll's cancel is back: it must still be watched
+ * (AFD: it waits for the cancel, then gets a poll of its own group). */
+TEST(newcomer_after_group_emptied)
+{
+    xsock_poller *p = make();
+    xsock_t a, b, c, tx;
+    CHECK_OK(xsock_udp_bind(&a, "127.0.0.1", 0));
+    CHECK_OK(xsock_udp_bind(&b, "127.0.0.1", 0));
+    CHECK_OK(xsock_udp_bind(&c, "127.0.0.1", 0));
+    CHECK_OK(xsock_udp_bind(&tx, "127.0.0.1", 0));
+    CHECK_OK(xsock_poller_add(p, a, PIN, &a));
+    CHECK_OK(xsock_poller_add(p, b, PIN, &b));
+    no_event(p);
+    CHECK_OK(xsock_poller_remove(p, a));
+    CHECK_OK(xsock_poller_remove(p, b));
+    CHECK_OK(xsock_poller_add(p, c, PIN, &c));
+    poke(tx, c);
+    CHECK_EQ(wait_only(p, c, &c, 5000), PIN);
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(a));
+    CHECK_OK(xsock_close(b));
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(tx));
+}
+
 XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_missing)
                XTEST(readable) XTEST(writable_modify) XTEST(listener_and_udp)
                    XTEST(wake_other_thread) XTEST(wake_before_wait) XTEST(timeout)
@@ -1502,4 +1528,5 @@ XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_mis
                                                    XTEST(raw_close_before_first_wait)
                                                    XTEST(peer_close_with_unread_data) XTEST(no_handle_leak)
                                                    XTEST(sockets_leave_handles_back)
-                                                   XTEST(group_mates_stay_watched))
+                                                   XTEST(group_mates_stay_watched)
+                                                   XTEST(newcomer_after_group_emptied))

@@ -297,16 +297,20 @@ static void entry_free(afd_poller *p, afd_sock *e)
     group_release(p, g);
 }
 
+/* g has sockets to ask for: the next flush packs them. */
+static void queue_pack(afd_poller *p, afd_group *g)
+{
+    if (g->queued) return;
+    g->queued = 1;
+    g->pack_next = p->pack;
+    p->pack = g;
+}
+
 /* e waits for its group's next shared poll. */
 static void join(afd_poller *p, afd_sock *e)
 {
-    afd_group *g = e->g;
-    list_in(&g->join, e);
-    if (!g->queued) {
-        g->queued = 1;
-        g->pack_next = p->pack;
-        p->pack = g;
-    }
+    list_in(&e->g->join, e);
+    queue_pack(p, e->g);
 }
 
 /* Out of the table; freed now if no own poll of it is pending, else a
@@ -509,6 +513,10 @@ static void complete_shared(afd_poller *p, afd_group *g, xsock_event *evs, int *
         else
             report(p, e, ev, evs, out);
     }
+    /* Sockets that joined while this poll was being cancelled (flush left
+     * them for now) are packed with its own, or alone when it asked for
+     * nobody left. */
+    if (g->join.head != NULL) queue_pack(p, g);
     g->refs--;
     group_release(p, g);
 }
