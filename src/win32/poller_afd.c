@@ -186,7 +186,8 @@ static int check_open(SOCKET s)
     return XSOCK__OS(getsockopt)(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 ? 0 : xsock__sys_error();
 }
 
-/* A Win32 error as xsock's code, recorded as the native one. */
+/* A Win32 error as xsock's code; the native code recorded is the Win32
+ * one (no Winsock call stands for these). */
 static int win_fail(DWORD e)
 {
     return xsock__fail(xsock__sys_map_error(xsock__win_wsa_error(e)), (int)e);

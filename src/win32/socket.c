@@ -378,7 +378,7 @@ int xsock__sys_connect_timed(xsock_t s, const xsock_addr *addr, int timeout_ms)
      * the timeout, as on POSIX. */
     if (e == WSAEALREADY || e == WSAEINVAL) return 1;
     if (e == ERROR_TIMEOUT) return xsock__fail(XSOCK_ETIMEDOUT, WSAETIMEDOUT);
-    if (e != 0) {
+    if (e != 0) { /* a Win32 code: the WSA one is recorded, what an untimed connect says */
         r = xsock__win_wsa_error(e);
         return xsock__fail(xsock__sys_map_error(r), r);
     }
