@@ -1507,6 +1507,156 @@ TEST(newcomer_after_group_emptied)
     CHECK_OK(xsock_close(tx));
 }
 
+/* Random adds, removes, modifies, closes, sends, receives and waits
+ * against a model of what each socket holds (UDP sockets: readable while
+ * a datagram is queued, always writable). Each event must name an added
+ * socket with its udata, once per wait, with only watched events, and an
+ * idle socket (no datagram since it was added) never reads as readable;
+ * at checkpoints every socket that should be reported is, within a few
+ * waits. Twice a run the sockets rest over a second (AFD then moves them
+ * back to their groups' shared polls). Three seeds, 80 sockets (three AFD
+ * groups). */
+#define RND_N 80
+#define RND_OPS 1500
+
+typedef struct rnd_sock {
+    xsock_t s;
+    int added, events, queued, had_data, gen;
+} rnd_sock;
+
+static unsigned rnd_next(unsigned *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return (*x >> 16) & 0x7fff;
+}
+
+static void *rnd_tag(int j, int gen)
+{
+    return (void *)(size_t)((size_t)j * 4096u + (size_t)gen + 1u);
+}
+
+/* Checks one wait's events against the model; marks them in seen. */
+static void rnd_check(const rnd_sock *m, const xsock_event *ev, int n, int *seen)
+{
+    int i, once[RND_N] = {0};
+    for (i = 0; i < n; i++) {
+        size_t key = (size_t)ev[i].udata - 1u;
+        int j = (int)(key / 4096u), gen = (int)(key % 4096u);
+        if (j < 0 || j >= RND_N || !m[j].added || m[j].gen != gen || ev[i].sock != m[j].s)
+            XTEST_FAIL("an event for socket %d (gen %d) that is not added as such", j, gen);
+        if (once[j]++) XTEST_FAIL("socket %d reported twice in one wait", j);
+        if ((ev[i].events & ~m[j].events) != 0)
+            XTEST_FAIL("socket %d: events %#x, watched %#x", j, ev[i].events, m[j].events);
+        if ((ev[i].events & PIN) && !m[j].had_data) XTEST_FAIL("idle socket %d read as readable", j);
+        seen[j] = 1;
+    }
+}
+
+static void rnd_checkpoint(xsock_poller *p, const rnd_sock *m)
+{
+    xsock_event ev[128];
+    int seen[RND_N], k, j, missing = 0;
+    memset(seen, 0, sizeof seen);
+    for (k = 0; k < 30; k++) {
+        int n = (int)CHECK_OK(xsock_poller_wait(p, ev, 128, 50));
+        rnd_check(m, ev, n, seen);
+        for (missing = 0, j = 0; j < RND_N; j++)
+            if (m[j].added && !seen[j] && (((m[j].events & PIN) && m[j].queued > 0) || (m[j].events & POUT)))
+                missing++;
+        if (missing == 0) return;
+    }
+    for (j = 0; j < RND_N; j++)
+        if (m[j].added && !seen[j] && (((m[j].events & PIN) && m[j].queued > 0) || (m[j].events & POUT)))
+            printf("socket %d: watched %#x, %d queued, never reported\n", j, m[j].events, m[j].queued);
+    XTEST_FAIL("%d sockets due were not reported in 30 waits", missing);
+}
+
+static void rnd_run(unsigned seed)
+{
+    xsock_poller *p = make();
+    rnd_sock *m = (rnd_sock *)calloc(RND_N, sizeof *m);
+    xsock_event ev[8];
+    xsock_t tx;
+    xsock_addr a;
+    char b;
+    int op, j, counts[8] = {0};
+    unsigned x = seed;
+    CHECK(m != NULL);
+    CHECK_OK(xsock_udp_bind(&tx, "127.0.0.1", 0));
+    for (j = 0; j < RND_N; j++) CHECK_OK(xsock_udp_bind(&m[j].s, "127.0.0.1", 0));
+    for (op = 0; op < RND_OPS; op++) {
+        unsigned r = rnd_next(&x) % 100;
+        rnd_sock *k;
+        j = (int)(rnd_next(&x) % RND_N);
+        k = &m[j];
+        if (op == RND_OPS / 3 || op == 2 * RND_OPS / 3) {
+            rnd_checkpoint(p, m);
+            xthread_sleep_ms(1100);
+            rnd_checkpoint(p, m);
+        }
+        if (r < 20) { /* a datagram for it */
+            if (k->queued >= 3) continue;
+            CHECK_OK(xsock_local_addr(k->s, &a));
+            CHECK_EQ(xsock_sendto(tx, "d", 1, &a), 1);
+            CHECK(tu_wait(k->s, PIN, 5000) & PIN);
+            k->queued++;
+            k->had_data = 1;
+            counts[0]++;
+        } else if (r < 32) { /* one read */
+            if (k->queued == 0) continue;
+            CHECK_EQ(xsock_recvfrom(k->s, &b, 1, &a), 1);
+            k->queued--;
+            counts[1]++;
+        } else if (r < 47) { /* a short wait */
+            int n = (int)CHECK_OK(xsock_poller_wait(p, ev, 1 + (int)(rnd_next(&x) % 8), 0));
+            int seen[RND_N] = {0};
+            rnd_check(m, ev, n, seen);
+            counts[2]++;
+        } else if (r < 60) {
+            if (k->added) continue;
+            k->events = rnd_next(&x) % 5 == 0 ? PIN | POUT : PIN;
+            k->gen++;
+            CHECK_OK(xsock_poller_add(p, k->s, k->events, rnd_tag(j, k->gen)));
+            k->added = 1;
+            k->had_data = k->queued > 0;
+            counts[3]++;
+        } else if (r < 70) {
+            if (!k->added) continue;
+            CHECK_OK(xsock_poller_remove(p, k->s));
+            k->added = 0;
+            counts[4]++;
+        } else if (r < 78) {
+            if (!k->added) continue;
+            k->events = k->events == PIN ? PIN | POUT : PIN;
+            k->gen++;
+            CHECK_OK(xsock_poller_modify(p, k->s, k->events, rnd_tag(j, k->gen)));
+            counts[5]++;
+        } else if (r < 85) { /* closed and made again: perhaps the same handle */
+            CHECK_OK(xsock_close(k->s));
+            CHECK_OK(xsock_udp_bind(&k->s, "127.0.0.1", 0));
+            k->added = k->queued = k->had_data = 0;
+            counts[6]++;
+        } else if (r < 90) {
+            rnd_checkpoint(p, m);
+            counts[7]++;
+        }
+    }
+    rnd_checkpoint(p, m);
+    printf("seed %u: %d sends, %d reads, %d short waits, %d adds, %d removes, %d modifies, %d reopens, %d checkpoints\n",
+           seed, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7]);
+    xsock_poller_destroy(p);
+    for (j = 0; j < RND_N; j++) CHECK_OK(xsock_close(m[j].s));
+    CHECK_OK(xsock_close(tx));
+    free(m);
+}
+
+TEST(random_ops_match_model)
+{
+    rnd_run(1);
+    rnd_run(2);
+    rnd_run(3);
+}
+
 XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_missing)
                XTEST(readable) XTEST(writable_modify) XTEST(listener_and_udp)
                    XTEST(wake_other_thread) XTEST(wake_before_wait) XTEST(timeout)
@@ -1529,4 +1679,5 @@ XTEST_MAIN(XTEST(create_destroy) XTEST(bad_arguments) XTEST(add_twice_remove_mis
                                                    XTEST(peer_close_with_unread_data) XTEST(no_handle_leak)
                                                    XTEST(sockets_leave_handles_back)
                                                    XTEST(group_mates_stay_watched)
-                                                   XTEST(newcomer_after_group_emptied))
+                                                   XTEST(newcomer_after_group_emptied)
+                                                   XTEST(random_ops_match_model))
