@@ -6,16 +6,6 @@
 #include "testutil.h"
 #include "fi.h"
 
-#ifndef _WIN32
-/* The OS call the poller's backend waits in. */
-static int wait_call(const xsock_poller *p)
-{
-    const char *b = xsock_poller_backend(p);
-    if (strcmp(b, "epoll") == 0) return FI_EPOLL_WAIT;
-    if (strcmp(b, "kqueue") == 0) return FI_KEVENT;
-    return FI_POLL;
-}
-
 /* A poller watching c for input, with u as its udata. */
 static xsock_poller *watching(xsock_t c, void *u)
 {
@@ -24,6 +14,16 @@ static xsock_poller *watching(xsock_t c, void *u)
     CHECK_OK(xsock_poller_add(p, c, XSOCK_POLLIN, u));
     printf("backend %s\n", xsock_poller_backend(p));
     return p;
+}
+
+#ifndef _WIN32
+/* The OS call the poller's backend waits in. */
+static int wait_call(const xsock_poller *p)
+{
+    const char *b = xsock_poller_backend(p);
+    if (strcmp(b, "epoll") == 0) return FI_EPOLL_WAIT;
+    if (strcmp(b, "kqueue") == 0) return FI_KEVENT;
+    return FI_POLL;
 }
 
 /* Five signals, nothing ready: the wait still ends after about 300 ms. */
@@ -114,8 +114,7 @@ TEST(interrupted_wait_goes_on)
     int u;
     fi_install();
     tu_tcp_pair(XSOCK_INET, &c, &s);
-    CHECK_OK(xsock_poller_create(&p));
-    CHECK_OK(xsock_poller_add(p, c, XSOCK_POLLIN, &u));
+    p = watching(c, &u);
     CHECK_EQ(xsock_send(s, "x", 1), 1);
     CHECK_EQ(xsock_poller_wait(p, ev, 4, 5000), 1);
     CHECK(ev[0].sock == c && ev[0].udata == &u);
@@ -139,9 +138,8 @@ TEST(afd_poll_fails)
     int u;
     fi_install();
     tu_tcp_pair(XSOCK_INET, &c, &s);
-    CHECK_OK(xsock_poller_create(&p));
+    p = watching(c, &u);
     CHECK_STR(xsock_poller_backend(p), "afd");
-    CHECK_OK(xsock_poller_add(p, c, XSOCK_POLLIN, &u));
     fi_fail(FI_AFD_POLL, 1, -1, ERROR_NO_SYSTEM_RESOURCES);
     CHECK_EQ(xsock_poller_wait(p, ev, 4, 1000), 1);
     CHECK(ev[0].sock == c && ev[0].udata == &u);
