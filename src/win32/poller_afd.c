@@ -348,8 +348,10 @@ static void report(afd_poller *p, afd_sock *e, int ev, xsock_event *evs, int *ou
 
 /* One shared poll for every socket waiting to join g's. A poll of several
  * sockets fails whole when one of them cannot be polled (closed behind the
- * library's back, say): then each is polled on its own, whose answer tells
- * which. */
+ * library's back, say; Wine: server/sock.c, poll_socket, ends the request
+ * when get_handle_obj fails for any of its sockets, and
+ * poller.raw_close_before_first_wait runs into it): then each is polled on
+ * its own, whose answer tells which. */
 static void submit_shared(afd_poller *p, afd_group *g)
 {
     afd_sock *e;

@@ -16,6 +16,15 @@ static xsock_poller *watching(xsock_t c, void *u)
     return p;
 }
 
+/* Ends what watching() began: no more faults, the poller and the pair gone. */
+static void unwatch(xsock_poller *p, xsock_t c, xsock_t s)
+{
+    fi_clear();
+    xsock_poller_destroy(p);
+    CHECK_OK(xsock_close(c));
+    CHECK_OK(xsock_close(s));
+}
+
 #ifndef _WIN32
 /* The OS call the poller's backend waits in. */
 static int wait_call(const xsock_poller *p)
@@ -46,10 +55,7 @@ TEST(interrupted_wait_keeps_its_timeout)
     spent = tu_now_ms() - t0;
     CHECK_EQ(fi_calls(fn) - before, 6);
     if (tu_can_time() && (spent < 290 || spent > 3000)) XTEST_FAIL("a 300 ms wait took %lld ms", spent);
-    fi_clear();
-    xsock_poller_destroy(p);
-    CHECK_OK(xsock_close(c));
-    CHECK_OK(xsock_close(s));
+    unwatch(p, c, s);
 }
 
 /* Without a timeout, three signals and then the ready socket's event; with
@@ -83,10 +89,7 @@ TEST(interrupted_wait_goes_on)
     /* Any other failure is the answer. */
     fi_fail(fn, 1, 1, ENOMEM);
     CHECK_ERR(xsock_poller_wait(p, ev, 4, -1), XSOCK_ENOMEM);
-    fi_clear();
-    xsock_poller_destroy(p);
-    CHECK_OK(xsock_close(c));
-    CHECK_OK(xsock_close(s));
+    unwatch(p, c, s);
 }
 
 /* Windows' AFD poller (below): nothing of it on POSIX. */
@@ -118,10 +121,7 @@ TEST(interrupted_wait_goes_on)
     CHECK_EQ(xsock_send(s, "x", 1), 1);
     CHECK_EQ(xsock_poller_wait(p, ev, 4, 5000), 1);
     CHECK(ev[0].sock == c && ev[0].udata == &u);
-    fi_clear();
-    xsock_poller_destroy(p);
-    CHECK_OK(xsock_close(c));
-    CHECK_OK(xsock_close(s));
+    unwatch(p, c, s);
 }
 
 /* An AFD poll that cannot be submitted (ntdll's NtDeviceIoControlFile
@@ -152,9 +152,7 @@ TEST(afd_poll_fails)
     CHECK_EQ(xsock_poller_wait(p, ev, 4, 5000), 1);
     CHECK(ev[0].sock == c && ev[0].udata == &u);
     CHECK_EQ(ev[0].events, XSOCK_POLLIN);
-    xsock_poller_destroy(p);
-    CHECK_OK(xsock_close(c));
-    CHECK_OK(xsock_close(s));
+    unwatch(p, c, s);
 }
 
 /* \Device\Afd missing at create (ntdll's NtCreateFile failing with
